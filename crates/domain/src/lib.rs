@@ -1,0 +1,26 @@
+//! Switchboard's domain vocabulary: identifiers, values parsed once at the edge, and the access
+//! model (roles and scopes). Pure: no I/O, no async, no driver or web crate, so every other crate
+//! can depend on it and its rules can be unit-tested in isolation.
+
+pub mod access;
+pub mod email;
+pub mod ids;
+pub mod name;
+pub mod secret;
+
+pub use access::{Role, Scope, ScopeParseError};
+pub use email::{Email, EmailError};
+pub use ids::*;
+pub use name::{Name, NameError};
+pub use secret::Secret;
+
+/// Every timestamp in Switchboard is UTC.
+pub type Timestamp = time::OffsetDateTime;
+
+/// The current time, truncated to whole milliseconds so that it round-trips exactly through both
+/// storage backends (SQLite keeps integer milliseconds, PostgreSQL microseconds).
+pub fn now() -> Timestamp {
+    let now = time::OffsetDateTime::now_utc();
+    let ms = now.unix_timestamp_nanos() / 1_000_000;
+    time::OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000).expect("in range")
+}

@@ -1,0 +1,1 @@
+//! The switchboard library: wiring used by the binary and by tests.

@@ -1,0 +1,60 @@
+//! The storage contract. `core` sees only `Arc<dyn Store>`; the SQLite and PostgreSQL crates
+//! implement it, and `store-tests` proves they behave the same. One trait per aggregate, composed
+//! into [`Store`]. Every tenant-scoped method takes the `OrgId` and answers `NotFound` for a row of
+//! another organization exactly as for a row that does not exist.
+//!
+//! Mutations that imply other rows (an audit entry, queued work) take an [`Effects`] and write it
+//! in the same transaction: there is never a "wrote the change, then failed to enqueue" gap.
+
+pub mod api_keys;
+pub mod audit;
+pub mod effects;
+pub mod error;
+pub mod idempotency;
+pub mod jobs;
+pub mod orgs;
+pub mod page;
+pub mod sessions;
+pub mod teams;
+pub mod users;
+
+pub use api_keys::{ApiKey, ApiKeyStore};
+pub use audit::{Actor, AuditEntry, AuditFilter, AuditStore};
+pub use effects::Effects;
+pub use error::StoreError;
+pub use idempotency::{IdempotencyBegin, IdempotencyKey, IdempotencyStore, StoredResponse};
+pub use jobs::{
+    ClaimRequest, EnqueueOutcome, Job, JobFilter, JobOutcome, JobState, JobStore, NewJob,
+};
+pub use orgs::{Org, OrgStore};
+pub use page::{Page, PageRequest};
+pub use sessions::{Session, SessionStore};
+pub use teams::{Team, TeamStore};
+pub use users::{LoginThrottle, Member, Membership, User, UserStore};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The whole store: every aggregate's trait, plus health.
+#[async_trait::async_trait]
+pub trait Store:
+    OrgStore
+    + UserStore
+    + SessionStore
+    + TeamStore
+    + ApiKeyStore
+    + AuditStore
+    + IdempotencyStore
+    + JobStore
+    + Send
+    + Sync
+    + 'static
+{
+    /// `"sqlite"` or `"postgres"`: for logs, metrics and `/readyz`.
+    fn backend(&self) -> &'static str;
+
+    /// Answers once the database serves reads and writes (for `/readyz`).
+    async fn ping(&self) -> Result<()>;
+
+    /// Stops background work (writer thread, listeners) after finishing what was queued.
+    async fn close(&self);
+}
