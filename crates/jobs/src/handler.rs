@@ -1,0 +1,49 @@
+//! What a job kind implements, and how it reports failure.
+
+use std::time::Duration;
+
+use switchboard_store::Job;
+
+/// Runs jobs of one kind. Handlers must be idempotent: a job whose worker crashed after the side
+/// effect but before `finish` runs again when its lease runs out.
+#[async_trait::async_trait]
+pub trait JobHandler: Send + Sync + 'static {
+    /// The `kind` this handler serves, e.g. `message.dispatch`.
+    fn kind(&self) -> &'static str;
+
+    async fn run(&self, job: &Job) -> Result<(), JobError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobError {
+    /// Worth trying again: after `retry_after` when the other side said when, else after the
+    /// runner's backoff. Dead once the attempt budget is spent.
+    Retry {
+        error: String,
+        retry_after: Option<Duration>,
+    },
+    /// Will never succeed (bad payload, rejected by the provider): dead at once.
+    Permanent { error: String },
+}
+
+impl JobError {
+    pub fn retry(error: impl Into<String>) -> Self {
+        JobError::Retry {
+            error: error.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn retry_after(error: impl Into<String>, after: Duration) -> Self {
+        JobError::Retry {
+            error: error.into(),
+            retry_after: Some(after),
+        }
+    }
+
+    pub fn permanent(error: impl Into<String>) -> Self {
+        JobError::Permanent {
+            error: error.into(),
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! The worker loop: claim a batch, run each job on its own task (bounded concurrency), hand the
+//! outcomes to a finisher that writes them back in batches, and sleep on the store's wake-up
+//! signal (with polling as the fallback) when nothing is due.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use switchboard_domain::{JobId, Timestamp};
+use switchboard_store::{ClaimRequest, Job, JobOutcome, Store, StoreError};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::{Backoff, JobError, JobHandler};
+
+#[derive(Debug, Clone)]
+pub struct RunnerConfig {
+    /// Unique per runner across the cluster: only the lease holder may finish a job.
+    pub worker_id: String,
+    /// Jobs running at once on this runner.
+    pub concurrency: usize,
+    /// Jobs taken per claim; one claim per batch keeps the database round-trips per job low.
+    pub batch_size: u32,
+    /// How long a claimed job stays ours. A job still running after `lease - LEASE_MARGIN` is
+    /// stopped and retried, so a lease never runs out under a live worker.
+    pub lease: Duration,
+    /// Fallback wake-up when no notification comes (a lost NOTIFY, a job whose `run_at` arrives).
+    pub poll_interval: Duration,
+    /// On shutdown, how long running jobs may finish before they are stopped and handed back.
+    pub shutdown_grace: Duration,
+    pub backoff: Backoff,
+}
+
+/// Time kept between a job's timeout and its lease's end, so the failure is recorded by us rather
+/// than the job being reclaimed under our feet.
+const LEASE_MARGIN: Duration = Duration::from_secs(5);
+
+impl Default for RunnerConfig {
+    fn default() -> Self {
+        Self {
+            worker_id: default_worker_id(),
+            concurrency: 32,
+            batch_size: 32,
+            lease: Duration::from_secs(300),
+            poll_interval: Duration::from_secs(1),
+            shutdown_grace: Duration::from_secs(10),
+            backoff: Backoff::default(),
+        }
+    }
+}
+
+fn default_worker_id() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into());
+    format!(
+        "{host}-{}-{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    )
+}
+
+/// Runs the registered handlers over the store's queue.
+#[derive(Clone)]
+pub struct Runner {
+    store: Arc<dyn Store>,
+    handlers: HashMap<&'static str, Arc<dyn JobHandler>>,
+    config: RunnerConfig,
+}
+
+type Finished = (JobId, JobOutcome);
+
+impl Runner {
+    pub fn new(store: Arc<dyn Store>, config: RunnerConfig) -> Self {
+        Self {
+            store,
+            handlers: HashMap::new(),
+            config,
+        }
+    }
+
+    /// Adds a handler; a second one for the same kind replaces the first.
+    pub fn register(mut self, handler: impl JobHandler) -> Self {
+        self.handlers.insert(handler.kind(), Arc::new(handler));
+        self
+    }
+
+    pub fn worker_id(&self) -> &str {
+        &self.config.worker_id
+    }
+
+    fn claim_request(&self, limit: u32) -> ClaimRequest {
+        let mut kinds: Vec<String> = self.handlers.keys().map(|k| (*k).to_owned()).collect();
+        kinds.sort();
+        ClaimRequest {
+            worker: self.config.worker_id.clone(),
+            kinds,
+            limit,
+            lease: self.config.lease,
+            now: switchboard_domain::now(),
+        }
+    }
+
+    /// Claims and runs every job that is due, batch after batch, until none is left; returns how
+    /// many ran. Tests use it to drain the queue deterministically instead of sleeping.
+    pub async fn run_pending(&self) -> Result<usize, StoreError> {
+        let mut ran = 0;
+        loop {
+            let jobs = self
+                .store
+                .claim(&self.claim_request(self.config.batch_size))
+                .await?;
+            if jobs.is_empty() {
+                return Ok(ran);
+            }
+            ran += jobs.len();
+            let mut set = JoinSet::new();
+            for job in jobs {
+                set.spawn(run_one(self.handler_for(&job), job, self.config.clone()));
+            }
+            let mut outcomes = Vec::new();
+            while let Some(done) = set.join_next().await {
+                outcomes.push(done.map_err(StoreError::other)?);
+            }
+            self.store
+                .finish(&self.config.worker_id, &outcomes, switchboard_domain::now())
+                .await?;
+        }
+    }
+
+    fn handler_for(&self, job: &Job) -> Option<Arc<dyn JobHandler>> {
+        self.handlers.get(job.kind.as_str()).cloned()
+    }
+
+    /// Works until `shutdown` is cancelled, then stops claiming, gives running jobs
+    /// `shutdown_grace` to finish, and hands the rest back to the queue.
+    pub async fn run(&self, shutdown: CancellationToken) {
+        let (tx, rx) = mpsc::unbounded_channel::<Finished>();
+        let finisher = tokio::spawn(finish_loop(
+            self.store.clone(),
+            self.config.worker_id.clone(),
+            rx,
+        ));
+        let mut running: JoinSet<Finished> = JoinSet::new();
+        let mut ids: HashMap<tokio::task::Id, JobId> = HashMap::new();
+        tracing::info!(worker = %self.config.worker_id, kinds = ?self.claim_request(0).kinds, "job runner started");
+
+        while !shutdown.is_cancelled() {
+            while let Some(done) = running.try_join_next_with_id() {
+                forward(done, &mut ids, &tx);
+            }
+            let free = self.config.concurrency.saturating_sub(running.len());
+            if free == 0 {
+                tokio::select! {
+                    Some(done) = running.join_next_with_id() => forward(done, &mut ids, &tx),
+                    () = shutdown.cancelled() => {}
+                }
+                continue;
+            }
+            let limit = self
+                .config
+                .batch_size
+                .min(u32::try_from(free).unwrap_or(u32::MAX));
+            match self.store.claim(&self.claim_request(limit)).await {
+                Ok(jobs) if !jobs.is_empty() => {
+                    for job in jobs {
+                        let id = job.id;
+                        let handle = running.spawn(run_one(
+                            self.handler_for(&job),
+                            job,
+                            self.config.clone(),
+                        ));
+                        ids.insert(handle.id(), id);
+                    }
+                }
+                Ok(_) => {
+                    tokio::select! {
+                        () = self.store.wait_for_jobs(self.config.poll_interval) => {}
+                        Some(done) = running.join_next_with_id() => forward(done, &mut ids, &tx),
+                        () = shutdown.cancelled() => {}
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming jobs failed; retrying after the poll interval");
+                    tokio::select! {
+                        () = tokio::time::sleep(self.config.poll_interval) => {}
+                        () = shutdown.cancelled() => {}
+                    }
+                }
+            }
+        }
+
+        self.drain(running, ids, &tx).await;
+        drop(tx);
+        if let Err(e) = finisher.await {
+            tracing::error!(error = %e, "job finisher stopped abnormally");
+        }
+        tracing::info!(worker = %self.config.worker_id, "job runner stopped");
+    }
+
+    /// The shutdown half: wait out the grace period, stop what is left, release its leases.
+    async fn drain(
+        &self,
+        mut running: JoinSet<Finished>,
+        mut ids: HashMap<tokio::task::Id, JobId>,
+        tx: &mpsc::UnboundedSender<Finished>,
+    ) {
+        let deadline = Instant::now() + self.config.shutdown_grace;
+        while !running.is_empty() {
+            match tokio::time::timeout_at(deadline.into(), running.join_next_with_id()).await {
+                Ok(Some(done)) => forward(done, &mut ids, tx),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        running.abort_all();
+        // A task that completed just before the abort still yields its outcome here; only the
+        // ones really stopped are handed back, so nothing is both finished and released.
+        while let Some(done) = running.join_next_with_id().await {
+            forward(done, &mut ids, tx);
+        }
+        let unfinished: Vec<JobId> = ids.into_values().collect();
+        if unfinished.is_empty() {
+            return;
+        }
+        match self
+            .store
+            .release(
+                &self.config.worker_id,
+                &unfinished,
+                switchboard_domain::now(),
+            )
+            .await
+        {
+            Ok(n) => tracing::info!(released = n, "handed unfinished jobs back to the queue"),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not hand jobs back; their leases will expire")
+            }
+        }
+    }
+}
+
+/// Sends a finished task's outcome on; a task stopped by `abort` keeps its id in `ids` for release.
+fn forward(
+    done: Result<(tokio::task::Id, Finished), tokio::task::JoinError>,
+    ids: &mut HashMap<tokio::task::Id, JobId>,
+    tx: &mpsc::UnboundedSender<Finished>,
+) {
+    match done {
+        Ok((task, finished)) => {
+            ids.remove(&task);
+            let _ = tx.send(finished);
+        }
+        Err(e) if e.is_panic() => {
+            if let Some(id) = ids.remove(&e.id()) {
+                tracing::error!(job_id = %id, "job handler panicked");
+                // A panic is a bug, not a transient failure: keep the job for inspection.
+                let _ = tx.send((
+                    id,
+                    JobOutcome::Dead {
+                        error: "handler panicked".into(),
+                    },
+                ));
+            }
+        }
+        Err(_) => {}
+    }
+}
+
+async fn run_one(handler: Option<Arc<dyn JobHandler>>, job: Job, config: RunnerConfig) -> Finished {
+    let started = Instant::now();
+    let kind = job.kind.clone();
+    let result = match handler {
+        Some(h) => {
+            let budget = config
+                .lease
+                .saturating_sub(LEASE_MARGIN)
+                .max(Duration::from_secs(1));
+            match tokio::time::timeout(budget, h.run(&job)).await {
+                Ok(r) => r,
+                Err(_) => Err(JobError::retry(format!("timed out after {budget:?}"))),
+            }
+        }
+        None => Err(JobError::permanent(format!(
+            "no handler for job kind `{kind}`"
+        ))),
+    };
+    let outcome = decide(&job, result, &config.backoff, switchboard_domain::now());
+    let label = match outcome {
+        JobOutcome::Done => "done",
+        JobOutcome::Retry { .. } => "retry",
+        JobOutcome::Dead { .. } => "dead",
+    };
+    metrics::counter!("switchboard_jobs_finished_total", "kind" => kind.clone(), "outcome" => label).increment(1);
+    metrics::histogram!("switchboard_job_duration_seconds", "kind" => kind)
+        .record(started.elapsed().as_secs_f64());
+    if let JobOutcome::Retry { error, .. } | JobOutcome::Dead { error } = &outcome {
+        tracing::warn!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, outcome = label, %error, "job failed");
+    }
+    (job.id, outcome)
+}
+
+/// What becomes of a job after one attempt.
+fn decide(
+    job: &Job,
+    result: Result<(), JobError>,
+    backoff: &Backoff,
+    now: Timestamp,
+) -> JobOutcome {
+    match result {
+        Ok(()) => JobOutcome::Done,
+        Err(JobError::Permanent { error }) => JobOutcome::Dead { error },
+        Err(JobError::Retry { error, .. }) if job.attempts >= job.max_attempts => {
+            JobOutcome::Dead {
+                error: format!("{error} (gave up after {} attempts)", job.attempts),
+            }
+        }
+        Err(JobError::Retry { error, retry_after }) => {
+            let delay = backoff.next_delay(job.attempts, retry_after);
+            JobOutcome::Retry {
+                run_at: now + delay,
+                error,
+            }
+        }
+    }
+}
+
+/// Writes outcomes back in batches: whatever has arrived while the previous write ran goes in the
+/// next one, so a busy runner makes one store call for many jobs.
+async fn finish_loop(
+    store: Arc<dyn Store>,
+    worker: String,
+    mut rx: mpsc::UnboundedReceiver<Finished>,
+) {
+    const MAX_BATCH: usize = 256;
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        if let Err(e) = store
+            .finish(&worker, &batch, switchboard_domain::now())
+            .await
+        {
+            // The leases will run out and the jobs run again; handlers are idempotent.
+            tracing::error!(error = %e, jobs = batch.len(), "recording job outcomes failed");
+        }
+        batch.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(attempts: u32, max_attempts: u32) -> Job {
+        let now = switchboard_domain::now();
+        Job {
+            id: JobId::new(),
+            org_id: None,
+            kind: "k".into(),
+            payload: serde_json::json!({}),
+            dedup_key: None,
+            priority: 0,
+            run_at: now,
+            attempts,
+            max_attempts,
+            state: switchboard_store::JobState::Running,
+            lease_owner: Some("w".into()),
+            lease_until: Some(now),
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn decides_done_retry_and_dead() {
+        let b = Backoff::default();
+        let now = switchboard_domain::now();
+        assert_eq!(decide(&job(1, 3), Ok(()), &b, now), JobOutcome::Done);
+        match decide(
+            &job(1, 3),
+            Err(JobError::retry_after("429", Duration::from_secs(90))),
+            &b,
+            now,
+        ) {
+            JobOutcome::Retry { run_at, error } => {
+                assert!(run_at >= now + Duration::from_secs(90));
+                assert_eq!(error, "429");
+            }
+            other => panic!("expected retry, got {other:?}"),
+        }
+        assert!(matches!(
+            decide(&job(3, 3), Err(JobError::retry("x")), &b, now),
+            JobOutcome::Dead { .. }
+        ));
+        assert_eq!(
+            decide(&job(1, 3), Err(JobError::permanent("bad")), &b, now),
+            JobOutcome::Dead {
+                error: "bad".into()
+            }
+        );
+    }
+}
