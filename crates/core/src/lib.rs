@@ -1,1 +1,74 @@
-//! (being built)
+//! Switchboard's use cases: access control (principals, API keys, sessions, roles), organizations,
+//! people, teams and the audit log. Sees the store only through `Arc<dyn Store>`; every use case
+//! takes the caller's [`Principal`] and checks its scopes here, never in the HTTP handlers.
+
+pub mod api_keys;
+pub mod audit;
+pub mod authenticate;
+pub mod error;
+pub mod idempotency;
+pub mod limiter;
+pub mod members;
+pub mod orgs;
+pub mod passwords;
+pub mod principal;
+pub mod sessions;
+pub mod settings;
+pub mod teams;
+pub mod tokens;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::Mutex;
+use switchboard_domain::ApiKeyId;
+use switchboard_store::Store;
+
+pub use api_keys::{CreatedApiKey, NewApiKey};
+pub use error::{CoreError, CoreResult};
+pub use limiter::{Decision, TokenBuckets};
+pub use members::{MemberUpdate, NewMember};
+pub use orgs::{NewOwner, OrgCreated};
+pub use principal::{KeyPrincipal, Origin, Principal, UserPrincipal};
+pub use sessions::{LoggedIn, Login};
+pub use settings::CoreSettings;
+pub use teams::{NewTeam, TeamUpdate};
+
+/// The use cases, sharing one store and the settings. Cheap to clone.
+#[derive(Clone)]
+pub struct Core {
+    store: Arc<dyn Store>,
+    settings: Arc<CoreSettings>,
+    /// When this node last recorded each key's use, so `touch_api_key` runs at most once a
+    /// minute per key instead of on every request.
+    key_touches: Arc<Mutex<HashMap<ApiKeyId, Instant>>>,
+    /// Sign-in attempts per client IP, on top of the per-account throttle kept in the store.
+    login_ips: Arc<TokenBuckets>,
+}
+
+impl Core {
+    pub fn new(store: Arc<dyn Store>, settings: CoreSettings) -> Self {
+        let login_ips = TokenBuckets::per_minute(settings.login_attempts_per_ip_per_minute);
+        Self {
+            store,
+            settings: Arc::new(settings),
+            key_touches: Arc::new(Mutex::new(HashMap::new())),
+            login_ips: Arc::new(login_ips),
+        }
+    }
+
+    pub fn settings(&self) -> &CoreSettings {
+        &self.settings
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// Whether the store serves reads and writes (`/readyz`).
+    pub async fn ping(&self) -> CoreResult<()> {
+        Ok(self.store.ping().await?)
+    }
+}

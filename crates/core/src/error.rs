@@ -1,0 +1,112 @@
+//! `CoreError`: every way a use case can refuse or fail. Each variant has a stable machine `code`
+//! (the HTTP edge maps variants to statuses in one place); `Display` is a sentence for humans.
+
+use switchboard_domain::Scope;
+use switchboard_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// No credentials at all, or a credential the caller sent in an unusable shape.
+    #[error("authentication is required")]
+    Unauthenticated,
+    #[error("the API key is unknown or its secret is wrong")]
+    InvalidApiKey,
+    #[error("the API key has been revoked")]
+    ApiKeyRevoked,
+    #[error("the API key has expired")]
+    ApiKeyExpired,
+    #[error("the API key may not be used from this IP address")]
+    IpNotAllowed,
+    /// Wrong password and unknown e-mail are deliberately the same error.
+    #[error("the e-mail address or the password is wrong")]
+    InvalidCredentials,
+    #[error("too many failed sign-in attempts; try again in {retry_after_secs} seconds")]
+    LoginThrottled { retry_after_secs: u64 },
+    #[error("this action needs the `{scope}` scope")]
+    InsufficientScope { scope: Scope },
+    #[error("{0}")]
+    ScopeEscalation(String),
+    #[error("{0}")]
+    RoleEscalation(String),
+    #[error("{0}")]
+    ChannelNotAllowed(String),
+    #[error("an organization must keep at least one owner")]
+    LastOwner,
+    #[error("the resource does not exist")]
+    NotFound,
+    #[error("{what} is already taken")]
+    Conflict { what: &'static str },
+    #[error("{field}: {message}")]
+    Validation { field: String, message: String },
+    #[error("the service is busy; try again later")]
+    Busy,
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl CoreError {
+    /// The stable machine-readable code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Unauthenticated => "unauthenticated",
+            CoreError::InvalidApiKey => "invalid_api_key",
+            CoreError::ApiKeyRevoked => "api_key_revoked",
+            CoreError::ApiKeyExpired => "api_key_expired",
+            CoreError::IpNotAllowed => "ip_not_allowed",
+            CoreError::InvalidCredentials => "invalid_credentials",
+            CoreError::LoginThrottled { .. } => "login_throttled",
+            CoreError::InsufficientScope { .. } => "insufficient_scope",
+            CoreError::ScopeEscalation(_) => "scope_escalation",
+            CoreError::RoleEscalation(_) => "role_escalation",
+            CoreError::ChannelNotAllowed(_) => "channel_not_allowed",
+            CoreError::LastOwner => "last_owner",
+            CoreError::NotFound => "not_found",
+            CoreError::Conflict { .. } => "conflict",
+            CoreError::Validation { .. } => "validation_failed",
+            CoreError::Busy => "unavailable",
+            CoreError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        CoreError::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        CoreError::Internal(Box::new(e))
+    }
+
+    pub fn internal_msg(m: impl Into<String>) -> Self {
+        CoreError::Internal(m.into().into())
+    }
+}
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => CoreError::NotFound,
+            StoreError::Conflict { what, .. } => CoreError::Conflict { what },
+            StoreError::Busy => CoreError::Busy,
+            StoreError::Other(source) => CoreError::Internal(source),
+        }
+    }
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_map_to_stable_codes() {
+        assert_eq!(CoreError::from(StoreError::NotFound).code(), "not_found");
+        let c = CoreError::from(StoreError::conflict("team_name"));
+        assert_eq!(c.code(), "conflict");
+        assert_eq!(c.to_string(), "team_name is already taken");
+        assert_eq!(CoreError::from(StoreError::Busy).code(), "unavailable");
+    }
+}

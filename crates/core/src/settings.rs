@@ -1,0 +1,31 @@
+//! `CoreSettings`: the tunables of the use cases, read from the configuration file's `[core]`.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CoreSettings {
+    /// Consecutive failed sign-ins after which an account is locked (for 2^(n-5) s, see below).
+    pub login_failures_before_lock: u32,
+    /// The longest lock-out: long enough to make guessing hopeless, short enough that a real
+    /// user who forgot a password is not locked out for the day.
+    pub login_lock_max_secs: u64,
+    /// Sign-in attempts per client IP and minute, whatever the account.
+    pub login_attempts_per_ip_per_minute: u32,
+    /// Minimum interval between two "last used" writes for one API key.
+    pub key_touch_interval_secs: u64,
+    /// How long an `Idempotency-Key` claim holds while its first request runs.
+    pub idempotency_lock_secs: u64,
+}
+
+impl Default for CoreSettings {
+    fn default() -> Self {
+        Self {
+            login_failures_before_lock: 5,
+            login_lock_max_secs: 15 * 60,
+            login_attempts_per_ip_per_minute: 30,
+            key_touch_interval_secs: 60,
+            idempotency_lock_secs: 60,
+        }
+    }
+}
