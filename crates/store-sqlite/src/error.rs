@@ -1,0 +1,79 @@
+//! Turns rusqlite errors into [`StoreError`]: constraint names become `Conflict { what }`, missing
+//! rows and broken foreign keys `NotFound`, a locked database `Busy`. Nothing above this crate sees
+//! a rusqlite type.
+
+use rusqlite::ErrorCode;
+use rusqlite::ffi;
+use switchboard_store::StoreError;
+
+/// Which uniqueness rule a `UNIQUE constraint failed: <columns>` message names. SQLite reports the
+/// indexed columns, not the index name, so the column lists are the key.
+const UNIQUE_RULES: &[(&str, &str)] = &[
+    ("orgs.name_key", "org_name"),
+    ("users.email", "email"),
+    ("teams.org_id, teams.name_key", "team_name"),
+    ("api_keys.prefix", "api_key_prefix"),
+    ("memberships.org_id, memberships.user_id", "membership"),
+    ("team_members.team_id, team_members.user_id", "team_member"),
+    ("jobs.dedup_key", "dedup_key"),
+    ("sessions.token_hash", "session_token"),
+    (
+        "idempotency.org_id, idempotency.principal, idempotency.key",
+        "idempotency_key",
+    ),
+];
+
+/// `.db()` on any rusqlite result: the one place driver errors are translated.
+pub(crate) trait DbResult<T> {
+    fn db(self) -> Result<T, StoreError>;
+}
+
+impl<T> DbResult<T> for rusqlite::Result<T> {
+    fn db(self) -> Result<T, StoreError> {
+        self.map_err(map_err)
+    }
+}
+
+pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+        rusqlite::Error::SqliteFailure(f, msg) => match f.code {
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
+            ErrorCode::ConstraintViolation => match f.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    StoreError::conflict(unique_rule(msg.as_deref().unwrap_or("")))
+                }
+                // A row referring to a parent that does not exist (e.g. a membership for an
+                // unknown user): to the caller the parent is simply not found.
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => StoreError::NotFound,
+                _ => StoreError::other(e),
+            },
+            _ => StoreError::other(e),
+        },
+        _ => StoreError::other(e),
+    }
+}
+
+fn unique_rule(msg: &str) -> &'static str {
+    let columns = msg.rsplit(": ").next().unwrap_or(msg);
+    UNIQUE_RULES
+        .iter()
+        .find(|(cols, _)| *cols == columns)
+        .map(|(_, what)| *what)
+        // A primary key collision: the caller reused an id.
+        .unwrap_or("id")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_messages_name_their_rule() {
+        assert_eq!(
+            unique_rule("UNIQUE constraint failed: teams.org_id, teams.name_key"),
+            "team_name"
+        );
+        assert_eq!(unique_rule("UNIQUE constraint failed: orgs.id"), "id");
+    }
+}

@@ -1,0 +1,82 @@
+//! Schema migrations: `migrations/NNNN_name.sql`, embedded in the binary, applied in order, each
+//! in its own transaction and recorded in `schema_migrations`. Safe to run from two processes at
+//! once: `BEGIN IMMEDIATE` serializes them and each re-checks what is applied inside its lock.
+
+use rusqlite::{Connection, OptionalExtension};
+use switchboard_store::Result;
+
+use crate::codec::ms;
+use crate::error::DbResult;
+
+/// (version, name, SQL), in the order they apply. Append only: never edit a shipped migration.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "0001_foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
+
+/// Applies every pending migration; returns the names of those applied now.
+pub(crate) fn run(conn: &mut Connection) -> Result<Vec<String>> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY NOT NULL,
+             name       TEXT NOT NULL,
+             applied_at INTEGER NOT NULL
+         )",
+    )
+    .db()?;
+    let mut applied = Vec::new();
+    for &(version, name, sql) in MIGRATIONS {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .db()?;
+        let done = tx
+            .query_row(
+                "SELECT 1 FROM schema_migrations WHERE version = ?1",
+                [version],
+                |_| Ok(()),
+            )
+            .optional()
+            .db()?
+            .is_some();
+        if done {
+            continue;
+        }
+        tx.execute_batch(sql).db()?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![version, name, ms(switchboard_domain::now())],
+        )
+        .db()?;
+        tx.commit().db()?;
+        applied.push(name.to_owned());
+    }
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_once_in_order() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let names = run(&mut conn).unwrap();
+        assert_eq!(names, vec!["0001_foundation".to_owned()]);
+        assert!(
+            run(&mut conn).unwrap().is_empty(),
+            "second run applies nothing"
+        );
+        let versions: Vec<i64> = conn
+            .prepare("SELECT version FROM schema_migrations ORDER BY version")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(versions, vec![1]);
+        for (i, (v, _, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*v, i as i64 + 1, "versions are contiguous");
+        }
+    }
+}
