@@ -1,0 +1,365 @@
+//! The job queue (outbox) on PostgreSQL: batched inserts with `UNNEST`, claims in one
+//! `UPDATE ... FOR UPDATE SKIP LOCKED` statement under a lease, batched finishes, and a NOTIFY in
+//! every transaction that makes work available so that workers on every node wake up.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use sqlx::PgConnection;
+use switchboard_domain::{JobId, OrgId, Timestamp};
+use switchboard_store::{
+    ClaimRequest, EnqueueOutcome, Job, JobFilter, JobOutcome, JobState, JobStore, NewJob, Page,
+    PageRequest, Result, StoreError,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::PgStore;
+use crate::errors::{corrupt, db};
+
+const COLUMNS: &str = "id, org_id, kind, payload, dedup_key, priority, run_at, attempts, \
+                       max_attempts, state, lease_owner, lease_until, last_error, created_at, \
+                       updated_at";
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: Uuid,
+    org_id: Option<Uuid>,
+    kind: String,
+    payload: serde_json::Value,
+    dedup_key: Option<String>,
+    priority: i16,
+    run_at: OffsetDateTime,
+    attempts: i32,
+    max_attempts: i32,
+    state: String,
+    lease_owner: Option<String>,
+    lease_until: Option<OffsetDateTime>,
+    last_error: Option<String>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl TryFrom<JobRow> for Job {
+    type Error = StoreError;
+    fn try_from(r: JobRow) -> Result<Self> {
+        Ok(Job {
+            id: JobId(r.id),
+            org_id: r.org_id.map(OrgId),
+            kind: r.kind,
+            payload: r.payload,
+            dedup_key: r.dedup_key,
+            priority: r.priority,
+            run_at: r.run_at,
+            attempts: u32::try_from(r.attempts).map_err(|e| corrupt("job attempts", e))?,
+            max_attempts: u32::try_from(r.max_attempts)
+                .map_err(|e| corrupt("job max_attempts", e))?,
+            state: JobState::parse(&r.state).ok_or_else(|| corrupt("job state", &r.state))?,
+            lease_owner: r.lease_owner,
+            lease_until: r.lease_until,
+            last_error: r.last_error,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+fn to_jobs(rows: Vec<JobRow>) -> Result<Vec<Job>> {
+    rows.into_iter().map(Job::try_from).collect()
+}
+
+/// Inserts jobs in one statement; a job whose dedup key is taken (by an existing row or an earlier
+/// job of the same batch) is skipped and answered with the holder's id. Concurrent enqueues of
+/// one key are safe: the unique index makes the later insert wait for the earlier transaction and
+/// then skip, and the look-up that follows sees the committed holder.
+pub(crate) async fn insert(
+    conn: &mut PgConnection,
+    jobs: &[NewJob],
+) -> Result<Vec<EnqueueOutcome>> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = switchboard_domain::now();
+    let max_attempts = jobs
+        .iter()
+        .map(|j| i32::try_from(j.max_attempts).unwrap_or(i32::MAX))
+        .collect::<Vec<_>>();
+    let inserted: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO jobs (id, org_id, kind, payload, dedup_key, priority, run_at, max_attempts,
+                           created_at, updated_at)
+         SELECT id, org_id, kind, payload, dedup_key, priority, run_at, max_attempts, $9, $9
+         FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::int2[],
+                     $7::timestamptz[], $8::int4[])
+              WITH ORDINALITY AS j(id, org_id, kind, payload, dedup_key, priority, run_at,
+                                   max_attempts, ord)
+         ORDER BY ord
+         ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
+         RETURNING id",
+    )
+    .bind(jobs.iter().map(|j| j.id.0).collect::<Vec<_>>())
+    .bind(
+        jobs.iter()
+            .map(|j| j.org_id.map(|o| o.0))
+            .collect::<Vec<_>>(),
+    )
+    .bind(jobs.iter().map(|j| j.kind.as_str()).collect::<Vec<_>>())
+    .bind(jobs.iter().map(|j| &j.payload).collect::<Vec<_>>())
+    .bind(
+        jobs.iter()
+            .map(|j| j.dedup_key.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind(jobs.iter().map(|j| j.priority).collect::<Vec<_>>())
+    .bind(jobs.iter().map(|j| j.run_at).collect::<Vec<_>>())
+    .bind(max_attempts)
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+
+    if inserted.len() == jobs.len() {
+        return Ok(jobs.iter().map(|j| EnqueueOutcome::Created(j.id)).collect());
+    }
+    let skipped_keys: Vec<&str> = jobs
+        .iter()
+        .filter(|j| !inserted.contains(&j.id.0))
+        .filter_map(|j| j.dedup_key.as_deref())
+        .collect();
+    let holders: HashMap<String, Uuid> =
+        sqlx::query_as("SELECT dedup_key, id FROM jobs WHERE dedup_key = ANY($1)")
+            .bind(&skipped_keys)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .collect();
+    jobs.iter()
+        .map(|j| {
+            if inserted.contains(&j.id.0) {
+                return Ok(EnqueueOutcome::Created(j.id));
+            }
+            j.dedup_key
+                .as_deref()
+                .and_then(|k| holders.get(k))
+                .map(|id| EnqueueOutcome::Duplicate(JobId(*id)))
+                // The holder was purged between the insert and the look-up: rare enough that the
+                // caller can simply try again.
+                .ok_or(StoreError::Busy)
+        })
+        .collect()
+}
+
+/// The lease's end, in whole milliseconds like every other stored time.
+fn lease_end(now: Timestamp, lease: Duration) -> Timestamp {
+    let ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 1_000_000);
+    now.saturating_add(time::Duration::milliseconds(ms))
+}
+
+#[async_trait::async_trait]
+impl JobStore for PgStore {
+    async fn enqueue(&self, jobs: &[NewJob]) -> Result<Vec<EnqueueOutcome>> {
+        let mut tx = self.begin().await?;
+        let outcomes = insert(&mut tx, jobs).await?;
+        let queued = outcomes
+            .iter()
+            .any(|o| matches!(o, EnqueueOutcome::Created(_)));
+        if queued {
+            self.notify_jobs(&mut tx).await?;
+        }
+        self.commit(tx, queued).await?;
+        Ok(outcomes)
+    }
+
+    async fn claim(&self, req: &ClaimRequest) -> Result<Vec<Job>> {
+        if req.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<JobRow> = sqlx::query_as(&format!(
+            "UPDATE jobs
+             SET state = 'running', lease_owner = $1, lease_until = $2,
+                 attempts = attempts + 1, updated_at = $3
+             WHERE id IN (
+                 SELECT id FROM jobs
+                 WHERE ((state = 'ready' AND run_at <= $3)
+                        OR (state = 'running' AND lease_until <= $3))
+                   AND (cardinality($4::text[]) = 0 OR kind = ANY($4))
+                 ORDER BY priority DESC, run_at, id
+                 LIMIT $5
+                 FOR UPDATE SKIP LOCKED)
+             RETURNING {COLUMNS}"
+        ))
+        .bind(&req.worker)
+        .bind(lease_end(req.now, req.lease))
+        .bind(req.now)
+        .bind(&req.kinds)
+        .bind(i64::from(req.limit))
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        let mut jobs = to_jobs(rows)?;
+        // RETURNING follows no particular order; hand jobs out in the order they were chosen.
+        jobs.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then(a.run_at.cmp(&b.run_at))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(jobs)
+    }
+
+    async fn finish(
+        &self,
+        worker: &str,
+        outcomes: &[(JobId, JobOutcome)],
+        now: Timestamp,
+    ) -> Result<u64> {
+        if outcomes.is_empty() {
+            return Ok(0);
+        }
+        let mut ids = Vec::with_capacity(outcomes.len());
+        let mut states = Vec::with_capacity(outcomes.len());
+        let mut run_ats: Vec<Option<Timestamp>> = Vec::with_capacity(outcomes.len());
+        let mut errors: Vec<Option<&str>> = Vec::with_capacity(outcomes.len());
+        for (id, outcome) in outcomes {
+            ids.push(id.0);
+            let (state, run_at, error) = match outcome {
+                JobOutcome::Done => (JobState::Done, None, None),
+                JobOutcome::Retry { run_at, error } => {
+                    (JobState::Ready, Some(*run_at), Some(error.as_str()))
+                }
+                JobOutcome::Dead { error } => (JobState::Dead, None, Some(error.as_str())),
+            };
+            states.push(state.as_str());
+            run_ats.push(run_at);
+            errors.push(error);
+        }
+        let mut tx = self.begin().await?;
+        let applied = sqlx::query(
+            "UPDATE jobs AS j
+             SET state = o.state, run_at = COALESCE(o.run_at, j.run_at),
+                 last_error = COALESCE(o.error, j.last_error),
+                 lease_owner = NULL, lease_until = NULL, updated_at = $6
+             FROM UNNEST($1::uuid[], $2::text[], $3::timestamptz[], $4::text[])
+                  AS o(id, state, run_at, error)
+             WHERE j.id = o.id AND j.state = 'running' AND j.lease_owner = $5",
+        )
+        .bind(ids)
+        .bind(states)
+        .bind(run_ats)
+        .bind(errors)
+        .bind(worker)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        let retried = applied > 0
+            && outcomes
+                .iter()
+                .any(|(_, o)| matches!(o, JobOutcome::Retry { .. }));
+        if retried {
+            self.notify_jobs(&mut tx).await?;
+        }
+        self.commit(tx, retried).await?;
+        Ok(applied)
+    }
+
+    async fn release(&self, worker: &str, ids: &[JobId], now: Timestamp) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let released = sqlx::query(
+            "UPDATE jobs
+             SET state = 'ready', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL,
+                 lease_until = NULL, run_at = LEAST(run_at, $3), updated_at = $3
+             WHERE id = ANY($1) AND state = 'running' AND lease_owner = $2",
+        )
+        .bind(ids.iter().map(|id| id.0).collect::<Vec<_>>())
+        .bind(worker)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if released > 0 {
+            self.notify_jobs(&mut tx).await?;
+        }
+        self.commit(tx, released > 0).await?;
+        Ok(released)
+    }
+
+    async fn redrive(&self, filter: &JobFilter, ids: &[JobId], now: Timestamp) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        // The filter's organization and kind narrow an explicit id list too, so a tenant-scoped
+        // caller can never redrive another organization's jobs by naming them.
+        let redriven = sqlx::query(
+            "UPDATE jobs
+             SET state = 'ready', attempts = 0, run_at = $1, lease_owner = NULL,
+                 lease_until = NULL, updated_at = $1
+             WHERE state = 'dead'
+               AND (cardinality($2::uuid[]) = 0 OR id = ANY($2))
+               AND ($3::uuid IS NULL OR org_id = $3)
+               AND ($4::text IS NULL OR kind = $4)",
+        )
+        .bind(now)
+        .bind(ids.iter().map(|id| id.0).collect::<Vec<_>>())
+        .bind(filter.org_id.map(|o| o.0))
+        .bind(filter.kind.as_deref())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if redriven > 0 {
+            self.notify_jobs(&mut tx).await?;
+        }
+        self.commit(tx, redriven > 0).await?;
+        Ok(redriven)
+    }
+
+    async fn get_job(&self, id: JobId) -> Result<Job> {
+        let row: JobRow = sqlx::query_as(&format!("SELECT {COLUMNS} FROM jobs WHERE id = $1"))
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?
+            .ok_or(StoreError::NotFound)?;
+        row.try_into()
+    }
+
+    async fn list_jobs(&self, filter: &JobFilter, page: PageRequest) -> Result<Page<Job>> {
+        let rows: Vec<JobRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM jobs
+             WHERE ($1::uuid IS NULL OR org_id = $1)
+               AND ($2::text IS NULL OR state = $2)
+               AND ($3::text IS NULL OR kind = $3)
+               AND ($4::uuid IS NULL OR id < $4)
+             ORDER BY id DESC
+             LIMIT $5"
+        ))
+        .bind(filter.org_id.map(|o| o.0))
+        .bind(filter.state.map(JobState::as_str))
+        .bind(filter.kind.as_deref())
+        .bind(page.after)
+        .bind(page.fetch_limit())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        Ok(Page::from_rows(to_jobs(rows)?, page, |j| j.id.0))
+    }
+
+    async fn purge_done_jobs(&self, before: Timestamp) -> Result<u64> {
+        let purged = sqlx::query("DELETE FROM jobs WHERE state = 'done' AND updated_at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await
+            .map_err(db)?
+            .rows_affected();
+        Ok(purged)
+    }
+
+    async fn wait_for_jobs(&self, timeout: Duration) {
+        // Either way the caller looks for work next, so which one ended the wait does not matter.
+        let _ = tokio::time::timeout(timeout, self.inner.wake.notified()).await;
+    }
+}

@@ -1,0 +1,89 @@
+//! Organizations (the tenants). Names are unique case-insensitively through the `org_name` index
+//! on `lower(name)`.
+
+use switchboard_domain::{Name, OrgId};
+use switchboard_store::{Effects, Org, OrgStore, Page, PageRequest, Result, StoreError};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::PgStore;
+use crate::errors::{corrupt, db};
+
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: Uuid,
+    name: String,
+    created_at: OffsetDateTime,
+}
+
+impl TryFrom<OrgRow> for Org {
+    type Error = StoreError;
+    fn try_from(r: OrgRow) -> Result<Self> {
+        Ok(Org {
+            id: OrgId(r.id),
+            name: Name::parse(&r.name).map_err(|e| corrupt("organization name", e))?,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl OrgStore for PgStore {
+    async fn create_org(&self, org: &Org, effects: &Effects) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(org.id.0)
+            .bind(org.name.as_str())
+            .bind(org.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        let woke = self.write_effects(&mut tx, effects).await?;
+        self.commit(tx, woke).await
+    }
+
+    async fn get_org(&self, id: OrgId) -> Result<Org> {
+        let row: OrgRow = sqlx::query_as("SELECT id, name, created_at FROM orgs WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?
+            .ok_or(StoreError::NotFound)?;
+        row.try_into()
+    }
+
+    async fn list_orgs(&self, page: PageRequest) -> Result<Page<Org>> {
+        let rows: Vec<OrgRow> = sqlx::query_as(
+            "SELECT id, name, created_at FROM orgs
+             WHERE ($1::uuid IS NULL OR id > $1)
+             ORDER BY id
+             LIMIT $2",
+        )
+        .bind(page.after)
+        .bind(page.fetch_limit())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        let orgs = rows
+            .into_iter()
+            .map(Org::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(orgs, page, |o| o.id.0))
+    }
+
+    async fn rename_org(&self, id: OrgId, name: &Name, effects: &Effects) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let renamed = sqlx::query("UPDATE orgs SET name = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(name.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        if renamed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let woke = self.write_effects(&mut tx, effects).await?;
+        self.commit(tx, woke).await
+    }
+}
