@@ -1,1 +1,164 @@
-//! (being built)
+//! The store conformance suite: scenarios that every `switchboard_store::Store` backend must pass,
+//! written once against `Arc<dyn Store>` and run per backend by [`conformance_suite!`]
+//! (`tests/sqlite.rs`, `tests/postgres.rs`). The trait doc comments are the spec; each scenario
+//! asserts one part of it. Scenarios are test code: they panic (with context) on the first
+//! deviation, which is how a test fails.
+
+pub mod api_keys;
+pub mod audit;
+pub mod fixtures;
+pub mod idempotency;
+pub mod isolation;
+pub mod jobs;
+pub mod members;
+pub mod orgs;
+pub mod sessions;
+pub mod teams;
+pub mod users;
+
+use std::any::Any;
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchboard_store::Store;
+
+/// Long enough for the heaviest scenario on a loaded 2-core machine; short enough that a backend
+/// that hangs (a lost wake-up, a deadlock) fails the test instead of stalling the run.
+pub const SCENARIO_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// One backend instance for one scenario, plus whatever must live as long as it (a temporary
+/// directory, a test schema). Dropped after the store is closed.
+pub struct Harness {
+    store: Arc<dyn Store>,
+    _keep: Box<dyn Any>,
+}
+
+impl Harness {
+    pub fn new(store: Arc<dyn Store>, keep: impl Any) -> Self {
+        Self {
+            store,
+            _keep: Box::new(keep),
+        }
+    }
+
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.store.clone()
+    }
+
+    /// Runs one scenario under [`SCENARIO_TIMEOUT`], then closes the store before the
+    /// directory or schema it lives in goes away.
+    pub async fn run<F, Fut>(self, scenario: F)
+    where
+        F: FnOnce(Arc<dyn Store>) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let outcome = tokio::time::timeout(SCENARIO_TIMEOUT, scenario(self.store.clone())).await;
+        self.store.close().await;
+        if outcome.is_err() {
+            panic!("scenario did not finish within {SCENARIO_TIMEOUT:?}");
+        }
+    }
+}
+
+impl std::ops::Deref for Harness {
+    type Target = Arc<dyn Store>;
+    fn deref(&self) -> &Self::Target {
+        &self.store
+    }
+}
+
+/// Expands to one `#[tokio::test]` per scenario, each calling `$make()` (an async fn returning
+/// `Option<Harness>`; `None` skips the test, e.g. PostgreSQL unreachable) and then the scenario.
+/// Add every new scenario to the list below once; it then runs on every backend.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($make:path) => {
+        $crate::conformance_suite!(@modules $make;
+            orgs {
+                org_create_get_rename,
+                org_unknown_is_not_found,
+                org_names_are_unique_case_insensitively,
+                org_list_pages_ascending_by_id,
+            }
+            users {
+                user_create_get_find_rename,
+                user_emails_are_unique,
+                set_password_ends_the_users_sessions,
+                login_throttle_round_trips,
+            }
+            members {
+                member_add_get_update_remove,
+                member_duplicate_is_a_conflict,
+                member_list_pages_by_user_id,
+                count_members_with_role,
+                memberships_of_user_span_orgs,
+                remove_member_removes_team_memberships_and_sessions,
+            }
+            sessions {
+                session_create_find_expire_delete,
+            }
+            teams {
+                team_create_get_list_update_delete,
+                team_names_are_unique_per_org,
+                team_members_add_list_remove,
+            }
+            api_keys {
+                api_key_fields_round_trip_exactly,
+                api_key_prefix_is_unique_across_orgs,
+                api_key_list_pages_with_revoked,
+                api_key_revoke_keeps_the_first_time,
+                api_key_rotate_replaces_prefix_and_hash,
+                api_key_touch_records_time_and_ip,
+            }
+            isolation {
+                foreign_org_id_sees_and_changes_nothing,
+            }
+            audit {
+                audit_newest_first_with_filters_and_paging,
+                failed_change_writes_no_audit_and_no_job,
+            }
+            idempotency {
+                idempotency_started_finish_replay_mismatch,
+                idempotency_expired_claim_is_taken_over,
+                idempotency_abandon_frees_the_key,
+                idempotency_purge_deletes_old_records,
+                idempotency_keys_are_per_org_and_principal,
+            }
+            jobs {
+                enqueue_returns_ids_in_order_and_stores_fields,
+                dedup_key_answers_the_first_id,
+                dedup_key_within_one_batch,
+                effects_jobs_ride_the_change,
+                list_jobs_filters_and_paging,
+                purge_done_jobs_frees_the_dedup_key,
+                claim_respects_run_at_kinds_priority_and_limit,
+                finish_applies_done_retry_dead,
+                release_hands_back_without_counting,
+                redrive_by_ids_and_by_filter,
+                concurrent_workers_never_claim_the_same_job,
+                dedup_key_holds_under_concurrent_enqueues,
+                expired_lease_is_reclaimed,
+                wait_for_jobs_wakes_on_enqueue,
+                wait_for_jobs_wakes_on_effects_job,
+                wait_for_jobs_returns_after_its_timeout,
+            }
+        );
+    };
+    (@modules $make:path; $($module:ident { $($scenario:ident),* $(,)? })*) => {
+        /// The backend's constructor under one name the scenario modules can reach.
+        async fn conformance_make() -> ::core::option::Option<$crate::Harness> {
+            $make().await
+        }
+        $(
+            mod $module {
+                $(
+                    #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                    async fn $scenario() {
+                        let Some(harness) = super::conformance_make().await else { return };
+                        harness.run($crate::$module::$scenario).await;
+                    }
+                )*
+            }
+        )*
+    };
+}

@@ -1,0 +1,341 @@
+//! The audit log: entries written through `Effects` come back newest first, filter and page; a
+//! change that fails writes neither its audit entry nor its jobs.
+
+use std::sync::Arc;
+
+use switchboard_domain::{OrgId, Role};
+use switchboard_store::{
+    Actor, ApiKey, AuditEntry, AuditFilter, Effects, JobFilter, PageRequest, Store, Team, User,
+};
+
+use crate::fixtures::{
+    api_key, assert_conflict, assert_not_found, audit, job, membership, name, new_api_key,
+    new_member, new_org, new_team, plus_ms, team, user,
+};
+
+/// An entry by `actor` at `base + n` ms, so that ids and times both grow with `n`.
+fn entry(org: OrgId, n: i64, actor: Actor, action: &str, target: (&str, String)) -> AuditEntry {
+    AuditEntry {
+        actor,
+        created_at: plus_ms(switchboard_domain::now(), n),
+        ..audit(org, action, target.0, Some(target.1))
+    }
+}
+
+async fn list(
+    s: &dyn Store,
+    org: OrgId,
+    filter: AuditFilter,
+    page: PageRequest,
+) -> Vec<AuditEntry> {
+    s.list_audit(org, &filter, page)
+        .await
+        .expect("list audit")
+        .items
+}
+
+pub async fn audit_newest_first_with_filters_and_paging(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let other = new_org(&*s).await;
+    let u = new_member(&*s, o.id, Role::Owner).await;
+    let by_user = Actor::User(u.id);
+
+    let t = team(o.id, "Support");
+    let e0 = entry(o.id, 0, by_user, "team.created", ("team", t.id.to_string()));
+    s.create_team(&t, &Effects::audit(e0.clone()))
+        .await
+        .expect("create team");
+    let e1 = entry(o.id, 1, by_user, "team.updated", ("team", t.id.to_string()));
+    let renamed = Team {
+        name: name("Help"),
+        ..t.clone()
+    };
+    s.update_team(&renamed, &Effects::audit(e1.clone()))
+        .await
+        .expect("update team");
+    let k = api_key(o.id);
+    let e2 = entry(
+        o.id,
+        2,
+        Actor::System,
+        "api_key.created",
+        ("api_key", k.id.to_string()),
+    );
+    s.create_api_key(&k, &Effects::audit(e2.clone()))
+        .await
+        .expect("create key");
+    let e3 = entry(
+        o.id,
+        3,
+        Actor::ApiKey(k.id),
+        "api_key.revoked",
+        ("api_key", k.id.to_string()),
+    );
+    s.revoke_api_key(
+        o.id,
+        k.id,
+        switchboard_domain::now(),
+        &Effects::audit(e3.clone()),
+    )
+    .await
+    .expect("revoke key");
+    let e4 = entry(
+        o.id,
+        4,
+        by_user,
+        "member.role_changed",
+        ("user", u.id.to_string()),
+    );
+    s.update_member(
+        &membership(o.id, u.id, Role::Admin),
+        &Effects::audit(e4.clone()),
+    )
+    .await
+    .expect("update member");
+    let noise = entry(
+        other.id,
+        5,
+        Actor::System,
+        "team.created",
+        ("team", "x".into()),
+    );
+    s.create_team(&team(other.id, "Support"), &Effects::audit(noise))
+        .await
+        .expect("other org's team");
+
+    let all = PageRequest::default();
+    let newest_first = vec![e4.clone(), e3.clone(), e2.clone(), e1.clone(), e0.clone()];
+    assert_eq!(
+        list(&*s, o.id, AuditFilter::default(), all).await,
+        newest_first,
+        "every field round-trips, newest first"
+    );
+
+    let f = |action: Option<&str>, target_type: Option<&str>, target_id: Option<String>, actor| {
+        AuditFilter {
+            action: action.map(str::to_owned),
+            target_type: target_type.map(str::to_owned),
+            target_id,
+            actor,
+        }
+    };
+    assert_eq!(
+        list(&*s, o.id, f(Some("team.created"), None, None, None), all).await,
+        vec![e0.clone()]
+    );
+    assert_eq!(
+        list(&*s, o.id, f(None, Some("api_key"), None, None), all).await,
+        vec![e3.clone(), e2.clone()]
+    );
+    assert_eq!(
+        list(
+            &*s,
+            o.id,
+            f(None, Some("team"), Some(t.id.to_string()), None),
+            all
+        )
+        .await,
+        vec![e1.clone(), e0.clone()]
+    );
+    assert_eq!(
+        list(&*s, o.id, f(None, None, None, Some(by_user)), all).await,
+        vec![e4.clone(), e1.clone(), e0.clone()]
+    );
+    assert_eq!(
+        list(
+            &*s,
+            o.id,
+            f(None, None, None, Some(Actor::ApiKey(k.id))),
+            all
+        )
+        .await,
+        vec![e3.clone()]
+    );
+    assert_eq!(
+        list(&*s, o.id, f(None, None, None, Some(Actor::System)), all).await,
+        vec![e2.clone()]
+    );
+    assert!(
+        list(
+            &*s,
+            o.id,
+            f(Some("nothing.happened"), None, None, None),
+            all
+        )
+        .await
+        .is_empty()
+    );
+
+    // Paging walks down the ids.
+    let p1 = s
+        .list_audit(o.id, &AuditFilter::default(), PageRequest::first(2))
+        .await
+        .expect("p1");
+    assert_eq!(
+        (p1.items, p1.next),
+        (vec![e4.clone(), e3.clone()], Some(e3.id.0))
+    );
+    let p2 = s
+        .list_audit(
+            o.id,
+            &AuditFilter::default(),
+            PageRequest {
+                after: Some(e3.id.0),
+                limit: 2,
+            },
+        )
+        .await
+        .expect("p2");
+    assert_eq!(
+        (p2.items, p2.next),
+        (vec![e2.clone(), e1.clone()], Some(e1.id.0))
+    );
+    let p3 = s
+        .list_audit(
+            o.id,
+            &AuditFilter::default(),
+            PageRequest {
+                after: Some(e1.id.0),
+                limit: 2,
+            },
+        )
+        .await
+        .expect("p3");
+    assert_eq!((p3.items, p3.next), (vec![e0.clone()], None));
+
+    // Paging and a filter together.
+    let mine = f(None, None, None, Some(by_user));
+    let q1 = s
+        .list_audit(o.id, &mine, PageRequest::first(2))
+        .await
+        .expect("q1");
+    assert_eq!(
+        (q1.items, q1.next),
+        (vec![e4.clone(), e1.clone()], Some(e1.id.0))
+    );
+    let q2 = s
+        .list_audit(
+            o.id,
+            &mine,
+            PageRequest {
+                after: q1.next,
+                limit: 2,
+            },
+        )
+        .await
+        .expect("q2");
+    assert_eq!((q2.items, q2.next), (vec![e0], None));
+}
+
+pub async fn failed_change_writes_no_audit_and_no_job(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let taken = new_org(&*s).await;
+    let u = new_member(&*s, o.id, Role::Owner).await;
+    new_team(&*s, o.id, "Support").await;
+    let k = new_api_key(&*s, o.id).await;
+    let kind = "test.after_change";
+    let effects = |action: &str| {
+        let j = job(kind).dedup(format!("dedup-{action}"));
+        Effects::audit(audit(o.id, action, "test", None)).with_job(j)
+    };
+
+    assert_conflict(
+        s.create_team(&team(o.id, "support"), &effects("team.created"))
+            .await,
+        "team_name",
+        "team",
+    );
+    assert_conflict(
+        s.rename_org(o.id, &taken.name, &effects("org.renamed"))
+            .await,
+        "org_name",
+        "org",
+    );
+    let clash = ApiKey {
+        prefix: k.prefix.clone(),
+        ..api_key(o.id)
+    };
+    assert_conflict(
+        s.create_api_key(&clash, &effects("api_key.created")).await,
+        "api_key_prefix",
+        "key",
+    );
+    let dup_user = User {
+        email: u.email.clone(),
+        ..user()
+    };
+    assert_conflict(
+        s.create_user(&dup_user, &effects("user.created")).await,
+        "email",
+        "user",
+    );
+    assert_conflict(
+        s.add_member(
+            &membership(o.id, u.id, Role::Agent),
+            &effects("member.added"),
+        )
+        .await,
+        "membership",
+        "member",
+    );
+    assert_not_found(
+        s.revoke_api_key(
+            o.id,
+            switchboard_domain::ApiKeyId::new(),
+            switchboard_domain::now(),
+            &effects("api_key.revoked"),
+        )
+        .await,
+        "revoke unknown key",
+    );
+
+    let entries = s
+        .list_audit(o.id, &AuditFilter::default(), PageRequest::default())
+        .await
+        .expect("audit");
+    assert!(
+        entries.items.is_empty(),
+        "failed changes wrote audit entries: {:?}",
+        entries.items
+    );
+    let filter = JobFilter {
+        kind: Some(kind.to_owned()),
+        ..JobFilter::default()
+    };
+    let jobs = s
+        .list_jobs(&filter, PageRequest::default())
+        .await
+        .expect("jobs");
+    assert!(
+        jobs.items.is_empty(),
+        "failed changes enqueued jobs: {:?}",
+        jobs.items
+    );
+    // The rolled-back jobs' dedup keys were never taken.
+    let again = s
+        .enqueue(&[job(kind).dedup("dedup-team.created")])
+        .await
+        .expect("enqueue");
+    assert!(
+        matches!(again[..], [switchboard_store::EnqueueOutcome::Created(_)]),
+        "{again:?}"
+    );
+
+    // Control: the same change, succeeding, writes both.
+    let ok = team(o.id, "Sales");
+    let fx = effects("team.created.ok");
+    s.create_team(&ok, &fx).await.expect("create team");
+    let entries = s
+        .list_audit(o.id, &AuditFilter::default(), PageRequest::default())
+        .await
+        .expect("audit");
+    assert_eq!(
+        entries.items, fx.audit,
+        "the successful change's entry, exactly"
+    );
+    let j = s
+        .get_job(fx.jobs[0].id)
+        .await
+        .expect("the successful change's job");
+    assert_eq!(j.kind, kind);
+}

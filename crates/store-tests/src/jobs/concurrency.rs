@@ -1,0 +1,253 @@
+//! The queue under concurrency: workers racing for jobs, enqueues racing for a dedup key, leases
+//! that run out, and wake-ups from another task.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use switchboard_domain::JobId;
+use switchboard_store::{
+    ClaimRequest, Effects, EnqueueOutcome, JobOutcome, JobState, NewJob, Store,
+};
+
+use super::claim;
+use crate::fixtures::{job, new_org, plus_secs, secs, tag, team};
+
+const JOBS: usize = 500;
+const WORKERS: usize = 8;
+
+pub async fn concurrent_workers_never_claim_the_same_job(s: Arc<dyn Store>) {
+    let all: Vec<NewJob> = (0..JOBS).map(|_| job("race.claim")).collect();
+    for chunk in all.chunks(100) {
+        s.enqueue(chunk).await.expect("enqueue");
+    }
+    let mut tasks = Vec::new();
+    for w in 0..WORKERS {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let worker = format!("worker-{w}");
+            let mut seen = Vec::new();
+            loop {
+                // A lease far longer than the test, so no claim can legitimately be repeated.
+                let req = ClaimRequest {
+                    worker: worker.clone(),
+                    kinds: vec!["race.claim".to_owned()],
+                    limit: 7,
+                    lease: secs(3600),
+                    now: switchboard_domain::now(),
+                };
+                let batch = s.claim(&req).await.expect("claim");
+                if batch.is_empty() {
+                    return seen;
+                }
+                assert!(batch.len() <= 7, "claim exceeded its limit");
+                let outcomes: Vec<_> = batch.iter().map(|j| (j.id, JobOutcome::Done)).collect();
+                let n = s
+                    .finish(&worker, &outcomes, switchboard_domain::now())
+                    .await
+                    .expect("finish");
+                assert_eq!(n as usize, batch.len(), "{worker} finishes what it claimed");
+                seen.extend(batch.iter().map(|j| j.id));
+            }
+        }));
+    }
+    let mut seen: Vec<JobId> = Vec::new();
+    for t in tasks {
+        seen.extend(t.await.expect("worker task"));
+    }
+    // With SKIP LOCKED a worker may find nothing while others hold the rest; sweep what is left.
+    seen.extend(
+        claim(
+            &*s,
+            "sweeper",
+            &["race.claim"],
+            1000,
+            switchboard_domain::now(),
+        )
+        .await
+        .iter()
+        .map(|j| j.id),
+    );
+
+    let unique: HashSet<JobId> = seen.iter().copied().collect();
+    assert_eq!(unique.len(), seen.len(), "some job was claimed twice");
+    let expected: HashSet<JobId> = all.iter().map(|j| j.id).collect();
+    assert_eq!(unique, expected, "every job claimed exactly once");
+}
+
+pub async fn dedup_key_holds_under_concurrent_enqueues(s: Arc<dyn Store>) {
+    for round in 0..4 {
+        let key = format!("race-{round}-{}", tag());
+        let barrier = Arc::new(tokio::sync::Barrier::new(16));
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (s, key, barrier) = (s.clone(), key.clone(), barrier.clone());
+            tasks.push(tokio::spawn(async move {
+                let j = job("race.dedup").dedup(key);
+                barrier.wait().await;
+                let out = s.enqueue(std::slice::from_ref(&j)).await.expect("enqueue");
+                (j.id, out)
+            }));
+        }
+        let mut created = Vec::new();
+        let mut duplicates = Vec::new();
+        for t in tasks {
+            let (id, out) = t.await.expect("enqueue task");
+            match out[..] {
+                [EnqueueOutcome::Created(c)] => {
+                    assert_eq!(c, id, "Created carries the job's own id");
+                    created.push(c);
+                }
+                [EnqueueOutcome::Duplicate(d)] => duplicates.push(d),
+                ref other => panic!("one outcome per job expected, got {other:?}"),
+            }
+        }
+        assert_eq!(created.len(), 1, "round {round}: exactly one enqueue wins");
+        assert!(
+            duplicates.iter().all(|d| *d == created[0]),
+            "duplicates name the winner"
+        );
+        let j = s.get_job(created[0]).await.expect("the winner exists");
+        assert_eq!(j.dedup_key.as_deref(), Some(key.as_str()));
+    }
+}
+
+pub async fn expired_lease_is_reclaimed(s: Arc<dyn Store>) {
+    let t = switchboard_domain::now();
+    let j = job("lease").at(t);
+    s.enqueue(std::slice::from_ref(&j)).await.expect("enqueue");
+    let first = claim(&*s, "w1", &["lease"], 10, t).await;
+    assert_eq!(first.len(), 1);
+    assert!(
+        claim(&*s, "w2", &["lease"], 10, plus_secs(t, 10))
+            .await
+            .is_empty(),
+        "lease still held"
+    );
+
+    let second = claim(&*s, "w2", &["lease"], 10, plus_secs(t, 31)).await;
+    assert_eq!(second.len(), 1, "the lease ran out: claimable again");
+    let got = &second[0];
+    assert_eq!(got.id, j.id);
+    assert_eq!(got.attempts, 2);
+    assert_eq!(got.lease_owner.as_deref(), Some("w2"));
+    assert_eq!(got.lease_until, Some(plus_secs(t, 61)));
+
+    let stale = s
+        .finish("w1", &[(j.id, JobOutcome::Done)], plus_secs(t, 32))
+        .await
+        .expect("finish w1");
+    assert_eq!(stale, 0, "the first worker's finish is ignored");
+    let still = s.get_job(j.id).await.expect("get");
+    assert_eq!(
+        (still.state, still.lease_owner.as_deref()),
+        (JobState::Running, Some("w2"))
+    );
+    let dead = JobOutcome::Dead {
+        error: "w2 says no".into(),
+    };
+    assert_eq!(
+        s.finish("w2", &[(j.id, dead)], plus_secs(t, 33))
+            .await
+            .expect("finish w2"),
+        1
+    );
+    let done = s.get_job(j.id).await.expect("get");
+    assert_eq!(
+        (done.state, done.last_error.as_deref()),
+        (JobState::Dead, Some("w2 says no"))
+    );
+}
+
+/// A few early returns are legitimate ("jobs *may* have become available": e.g. PostgreSQL wakes
+/// workers when its listener (re)connects, since it may have missed a NOTIFY). A waiter that
+/// keeps returning with nothing enqueued is not waiting at all.
+const MAX_SPURIOUS_WAKES: u32 = 10;
+
+/// Asserts that a waiter in `wait_for_jobs` (with an hour's timeout) wakes because of `trigger`
+/// run repeatedly from another task, and then finds a job of `kind` to claim.
+async fn assert_wakes(
+    s: Arc<dyn Store>,
+    kind: &'static str,
+    trigger: Arc<dyn Fn() -> BoxFuture<'static, ()> + Send + Sync>,
+) {
+    let triggered = Arc::new(AtomicBool::new(false));
+    let waiter = {
+        let (s, triggered) = (s.clone(), triggered.clone());
+        tokio::spawn(async move {
+            let mut spurious = 0;
+            loop {
+                s.wait_for_jobs(secs(3600)).await;
+                if !triggered.load(Ordering::SeqCst) {
+                    spurious += 1;
+                    assert!(
+                        spurious <= MAX_SPURIOUS_WAKES,
+                        "wait_for_jobs keeps returning although nothing was enqueued"
+                    );
+                    continue;
+                }
+                let found = claim(&*s, "waiter", &[kind], 100, switchboard_domain::now()).await;
+                if !found.is_empty() {
+                    return;
+                }
+            }
+        })
+    };
+    // Give a waiter that would return on its own the chance to do so before anything happens.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let enqueuer = {
+        let triggered = triggered.clone();
+        tokio::spawn(async move {
+            // Repeat: a wake-up sent before the waiter registered may be lost, which the contract
+            // allows; a later one must arrive.
+            loop {
+                triggered.store(true, Ordering::SeqCst);
+                trigger().await;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        })
+    };
+    let outcome = tokio::time::timeout(secs(20), waiter).await;
+    enqueuer.abort();
+    outcome
+        .expect("wait_for_jobs(1 h) did not wake within 20 s of repeated enqueues")
+        .expect("the woken waiter claims the job");
+}
+
+pub async fn wait_for_jobs_wakes_on_enqueue(s: Arc<dyn Store>) {
+    let s2 = s.clone();
+    let trigger = Arc::new(move || -> BoxFuture<'static, ()> {
+        let s = s2.clone();
+        Box::pin(async move {
+            s.enqueue(&[job("wake.enqueue")]).await.expect("enqueue");
+        })
+    });
+    assert_wakes(s, "wake.enqueue", trigger).await;
+}
+
+pub async fn wait_for_jobs_wakes_on_effects_job(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let s2 = s.clone();
+    let trigger = Arc::new(move || -> BoxFuture<'static, ()> {
+        let s = s2.clone();
+        Box::pin(async move {
+            let j = NewJob::new(Some(o.id), "wake.effects", serde_json::json!({}));
+            let t = team(o.id, &format!("Team {}", tag()));
+            s.create_team(&t, &Effects::none().with_job(j))
+                .await
+                .expect("create team");
+        })
+    });
+    assert_wakes(s, "wake.effects", trigger).await;
+}
+
+pub async fn wait_for_jobs_returns_after_its_timeout(s: Arc<dyn Store>) {
+    // Nothing is enqueued: only the timeout can end the wait.
+    let waited = tokio::time::timeout(secs(20), s.wait_for_jobs(Duration::from_millis(200))).await;
+    assert!(
+        waited.is_ok(),
+        "wait_for_jobs(200 ms) was still waiting after 20 s"
+    );
+}
