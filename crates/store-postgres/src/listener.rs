@@ -40,11 +40,13 @@ pub(crate) fn spawn(
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_lazy_with(options);
+        let mut reconnecting = false;
         while !*stop.borrow() {
             let ended = tokio::select! {
                 _ = stop.changed() => true,
-                ended = listen(&pool, &channel, &wake_up) => ended,
+                ended = listen(&pool, &channel, &wake_up, reconnecting) => ended,
             };
+            reconnecting = true;
             if ended {
                 break;
             }
@@ -58,7 +60,8 @@ pub(crate) fn spawn(
 }
 
 /// Listens until an error; returns true when the pool was closed (nothing left to do).
-async fn listen(pool: &sqlx::PgPool, channel: &str, wake_up: &Notify) -> bool {
+/// `reconnecting` says whether an earlier connection was lost, with any NOTIFY sent meanwhile.
+async fn listen(pool: &sqlx::PgPool, channel: &str, wake_up: &Notify, reconnecting: bool) -> bool {
     let mut listener = match PgListener::connect_with(pool).await {
         Ok(l) => l,
         Err(e) => {
@@ -71,7 +74,11 @@ async fn listen(pool: &sqlx::PgPool, channel: &str, wake_up: &Notify) -> bool {
         return false;
     }
     // Anything announced while we were not listening is lost: let workers look for themselves.
-    wake(wake_up);
+    // Not on the first connection: nothing can have been missed before the store existed, and a
+    // wake-up with no cause would only cost every worker a useless claim.
+    if reconnecting {
+        wake(wake_up);
+    }
     loop {
         match listener.try_recv().await {
             Ok(Some(_)) => wake(wake_up),
