@@ -40,8 +40,16 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
         rusqlite::Error::SqliteFailure(f, msg) => match f.code {
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
             ErrorCode::ConstraintViolation => match f.extended_code {
-                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-                    StoreError::conflict(unique_rule(msg.as_deref().unwrap_or("")))
+                code @ (ffi::SQLITE_CONSTRAINT_PRIMARYKEY | ffi::SQLITE_CONSTRAINT_UNIQUE) => {
+                    let known = unique_rule(msg.as_deref().unwrap_or(""));
+                    StoreError::conflict(known.unwrap_or(
+                        // A single-column key collision: the caller reused an id.
+                        if code == ffi::SQLITE_CONSTRAINT_PRIMARYKEY {
+                            "id"
+                        } else {
+                            "unique"
+                        },
+                    ))
                 }
                 // A row referring to a parent that does not exist (e.g. a membership for an
                 // unknown user): to the caller the parent is simply not found.
@@ -54,14 +62,12 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
     }
 }
 
-fn unique_rule(msg: &str) -> &'static str {
+fn unique_rule(msg: &str) -> Option<&'static str> {
     let columns = msg.rsplit(": ").next().unwrap_or(msg);
     UNIQUE_RULES
         .iter()
         .find(|(cols, _)| *cols == columns)
         .map(|(_, what)| *what)
-        // A primary key collision: the caller reused an id.
-        .unwrap_or("id")
 }
 
 #[cfg(test)]
@@ -72,8 +78,8 @@ mod tests {
     fn unique_messages_name_their_rule() {
         assert_eq!(
             unique_rule("UNIQUE constraint failed: teams.org_id, teams.name_key"),
-            "team_name"
+            Some("team_name")
         );
-        assert_eq!(unique_rule("UNIQUE constraint failed: orgs.id"), "id");
+        assert_eq!(unique_rule("UNIQUE constraint failed: t.x"), None);
     }
 }

@@ -59,16 +59,18 @@ fn begin(
             "INSERT INTO idempotency (org_id, principal, key, request_hash, locked_until, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
         }
-        Some(e) if e.request_hash != request_hash => return Ok(IdempotencyBegin::Mismatch),
-        Some(Existing {
-            response: Some(r), ..
-        }) => return Ok(IdempotencyBegin::Replay(r)),
-        Some(e) if e.locked_until > now => return Ok(IdempotencyBegin::InProgress),
-        // The earlier claim expired without finishing (its request crashed): take it over.
-        Some(_) => {
-            "UPDATE idempotency SET request_hash = ?4, locked_until = ?5, created_at = ?6
-             WHERE org_id = ?1 AND principal = ?2 AND key = ?3"
-        }
+        Some(e) => match (e.response, e.request_hash == request_hash) {
+            (Some(r), true) => return Ok(IdempotencyBegin::Replay(r)),
+            (Some(_), false) => return Ok(IdempotencyBegin::Mismatch),
+            // Unfinished and its claim expired: whoever held it crashed, so the key is free again
+            // (whatever request it was for).
+            (None, _) if e.locked_until <= now => {
+                "UPDATE idempotency SET request_hash = ?4, locked_until = ?5, created_at = ?6
+                 WHERE org_id = ?1 AND principal = ?2 AND key = ?3"
+            }
+            (None, true) => return Ok(IdempotencyBegin::InProgress),
+            (None, false) => return Ok(IdempotencyBegin::Mismatch),
+        },
     };
     conn.prepare_cached(claim)
         .db()?

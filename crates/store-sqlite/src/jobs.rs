@@ -141,7 +141,7 @@ fn finish_one(
 
 fn release_one(conn: &Connection, worker: &str, id: JobId, now: i64) -> Result<usize> {
     conn.prepare_cached(
-        "UPDATE jobs SET state = 'ready', run_at = ?3, attempts = MAX(attempts - 1, 0),
+        "UPDATE jobs SET state = 'ready', run_at = MIN(run_at, ?3), attempts = MAX(attempts - 1, 0),
                          lease_owner = NULL, lease_until = NULL, updated_at = ?3
          WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
     )

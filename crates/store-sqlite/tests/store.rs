@@ -56,6 +56,17 @@ async fn org_names_are_unique_case_insensitively_and_failures_write_no_effects()
         .unwrap();
     assert_eq!(store.get_org(acme.id).await.unwrap(), acme);
 
+    let mut same_id = org("Other");
+    same_id.id = acme.id;
+    let err = store
+        .create_org(&same_id, &Effects::none())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { what: "id", .. }),
+        "{err:?}"
+    );
+
     let clash = org("acme ÜNÏCODE");
     let err = store
         .create_org(&clash, &Effects::audit(audit(clash.id, "org.created")))
