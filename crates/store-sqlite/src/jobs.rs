@@ -82,7 +82,11 @@ fn claim(conn: &Connection, req: &ClaimRequest) -> Result<Vec<Job>> {
         return Ok(Vec::new());
     }
     let now = ms(req.now);
-    let lease_until = ms(req.now + req.lease);
+    let lease_until = time::Duration::try_from(req.lease)
+        .ok()
+        .and_then(|lease| req.now.checked_add(lease))
+        .map(ms)
+        .ok_or_else(|| StoreError::msg("lease too long"))?;
     // Kinds travel as one JSON array so the statement text (and its cached plan) never changes.
     let kinds = (!req.kinds.is_empty()).then(|| json(&req.kinds));
     let mut jobs = conn
