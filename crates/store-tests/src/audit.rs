@@ -4,14 +4,9 @@
 use std::sync::Arc;
 
 use switchboard_domain::{OrgId, Role};
-use switchboard_store::{
-    Actor, ApiKey, AuditEntry, AuditFilter, Effects, JobFilter, PageRequest, Store, Team, User,
-};
+use switchboard_store::{Actor, AuditEntry, AuditFilter, Effects, PageRequest, Store, Team};
 
-use crate::fixtures::{
-    api_key, assert_conflict, assert_not_found, audit, job, membership, name, new_api_key,
-    new_member, new_org, new_team, plus_ms, team, user,
-};
+use crate::fixtures::{api_key, audit, membership, name, new_member, new_org, plus_ms, team};
 
 /// An entry by `actor` at `base + n` ms, so that ids and times both grow with `n`.
 fn entry(org: OrgId, n: i64, actor: Actor, action: &str, target: (&str, String)) -> AuditEntry {
@@ -225,117 +220,4 @@ pub async fn audit_newest_first_with_filters_and_paging(s: Arc<dyn Store>) {
         .await
         .expect("q2");
     assert_eq!((q2.items, q2.next), (vec![e0], None));
-}
-
-pub async fn failed_change_writes_no_audit_and_no_job(s: Arc<dyn Store>) {
-    let o = new_org(&*s).await;
-    let taken = new_org(&*s).await;
-    let u = new_member(&*s, o.id, Role::Owner).await;
-    new_team(&*s, o.id, "Support").await;
-    let k = new_api_key(&*s, o.id).await;
-    let kind = "test.after_change";
-    let effects = |action: &str| {
-        let j = job(kind).dedup(format!("dedup-{action}"));
-        Effects::audit(audit(o.id, action, "test", None)).with_job(j)
-    };
-
-    assert_conflict(
-        s.create_team(&team(o.id, "support"), &effects("team.created"))
-            .await,
-        "team_name",
-        "team",
-    );
-    assert_conflict(
-        s.rename_org(o.id, &taken.name, &effects("org.renamed"))
-            .await,
-        "org_name",
-        "org",
-    );
-    let clash = ApiKey {
-        prefix: k.prefix.clone(),
-        ..api_key(o.id)
-    };
-    assert_conflict(
-        s.create_api_key(&clash, &effects("api_key.created")).await,
-        "api_key_prefix",
-        "key",
-    );
-    let dup_user = User {
-        email: u.email.clone(),
-        ..user()
-    };
-    assert_conflict(
-        s.create_user(&dup_user, &effects("user.created")).await,
-        "email",
-        "user",
-    );
-    assert_conflict(
-        s.add_member(
-            &membership(o.id, u.id, Role::Agent),
-            &effects("member.added"),
-        )
-        .await,
-        "membership",
-        "member",
-    );
-    assert_not_found(
-        s.revoke_api_key(
-            o.id,
-            switchboard_domain::ApiKeyId::new(),
-            switchboard_domain::now(),
-            &effects("api_key.revoked"),
-        )
-        .await,
-        "revoke unknown key",
-    );
-
-    let entries = s
-        .list_audit(o.id, &AuditFilter::default(), PageRequest::default())
-        .await
-        .expect("audit");
-    assert!(
-        entries.items.is_empty(),
-        "failed changes wrote audit entries: {:?}",
-        entries.items
-    );
-    let filter = JobFilter {
-        kind: Some(kind.to_owned()),
-        ..JobFilter::default()
-    };
-    let jobs = s
-        .list_jobs(&filter, PageRequest::default())
-        .await
-        .expect("jobs");
-    assert!(
-        jobs.items.is_empty(),
-        "failed changes enqueued jobs: {:?}",
-        jobs.items
-    );
-    // The rolled-back jobs' dedup keys were never taken.
-    let again = s
-        .enqueue(&[job(kind).dedup("dedup-team.created")])
-        .await
-        .expect("enqueue");
-    assert!(
-        matches!(again[..], [switchboard_store::EnqueueOutcome::Created(_)]),
-        "{again:?}"
-    );
-
-    // Control: the same change, succeeding, writes both.
-    let ok = team(o.id, "Sales");
-    let fx = effects("team.created.ok");
-    s.create_team(&ok, &fx).await.expect("create team");
-    let entries = s
-        .list_audit(o.id, &AuditFilter::default(), PageRequest::default())
-        .await
-        .expect("audit");
-    assert_eq!(
-        entries.items, fx.audit,
-        "the successful change's entry, exactly"
-    );
-    let j = s
-        .get_job(fx.jobs[0].id)
-        .await
-        .expect("the successful change's job");
-    assert_eq!(j.kind, kind);
 }

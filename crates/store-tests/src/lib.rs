@@ -6,12 +6,14 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod effects;
 pub mod fixtures;
 pub mod idempotency;
 pub mod isolation;
 pub mod jobs;
 pub mod members;
 pub mod orgs;
+pub mod races;
 pub mod sessions;
 pub mod teams;
 pub mod users;
@@ -115,6 +117,15 @@ macro_rules! conformance_suite {
             }
             audit {
                 audit_newest_first_with_filters_and_paging,
+            }
+            races {
+                concurrent_org_creates_one_name_one_winner,
+                concurrent_user_creates_one_email_one_winner,
+                concurrent_idempotent_begins_start_once,
+                concurrent_changes_sharing_a_dedup_job_all_commit,
+            }
+            effects {
+                effects_jobs_ride_the_change,
                 failed_change_writes_no_audit_and_no_job,
             }
             idempotency {
@@ -128,7 +139,6 @@ macro_rules! conformance_suite {
                 enqueue_returns_ids_in_order_and_stores_fields,
                 dedup_key_answers_the_first_id,
                 dedup_key_within_one_batch,
-                effects_jobs_ride_the_change,
                 list_jobs_filters_and_paging,
                 purge_done_jobs_frees_the_dedup_key,
                 claim_respects_run_at_kinds_priority_and_limit,
@@ -138,6 +148,8 @@ macro_rules! conformance_suite {
                 concurrent_workers_never_claim_the_same_job,
                 dedup_key_holds_under_concurrent_enqueues,
                 expired_lease_is_reclaimed,
+                expired_lease_goes_to_exactly_one_of_many_claimers,
+                finish_after_the_lease_ran_out_applies_while_nobody_took_it,
                 wait_for_jobs_wakes_on_enqueue,
                 wait_for_jobs_wakes_on_effects_job,
                 wait_for_jobs_returns_after_its_timeout,

@@ -161,6 +161,52 @@ pub async fn expired_lease_is_reclaimed(s: Arc<dyn Store>) {
     );
 }
 
+pub async fn expired_lease_goes_to_exactly_one_of_many_claimers(s: Arc<dyn Store>) {
+    let t = switchboard_domain::now();
+    let j = job("lease.race").at(t);
+    s.enqueue(std::slice::from_ref(&j)).await.expect("enqueue");
+    assert_eq!(claim(&*s, "w0", &["lease.race"], 1, t).await.len(), 1);
+
+    let later = plus_secs(t, 31);
+    let tasks = (0..8).map(|w| {
+        let s = s.clone();
+        tokio::spawn(
+            async move { claim(&*s, &format!("w{}", w + 1), &["lease.race"], 5, later).await },
+        )
+    });
+    let mut winners = Vec::new();
+    for t in futures::future::join_all(tasks).await {
+        winners.extend(t.expect("claimer task"));
+    }
+    assert_eq!(winners.len(), 1, "one claimer takes the expired lease");
+    assert_eq!(winners[0].attempts, 2);
+    let stored = s.get_job(j.id).await.expect("get");
+    assert_eq!(
+        stored.lease_owner, winners[0].lease_owner,
+        "the stored owner is the winner"
+    );
+}
+
+pub async fn finish_after_the_lease_ran_out_applies_while_nobody_took_it(s: Arc<dyn Store>) {
+    let t = switchboard_domain::now();
+    let j = job("lease.late").at(t);
+    s.enqueue(std::slice::from_ref(&j)).await.expect("enqueue");
+    assert_eq!(claim(&*s, "w1", &["lease.late"], 1, t).await.len(), 1);
+    // Slow, but nobody else took the job: the outcome still belongs to w1.
+    let n = s
+        .finish("w1", &[(j.id, JobOutcome::Done)], plus_secs(t, 45))
+        .await
+        .expect("late finish");
+    assert_eq!(n, 1);
+    assert_eq!(s.get_job(j.id).await.expect("get").state, JobState::Done);
+    assert!(
+        claim(&*s, "w2", &["lease.late"], 1, plus_secs(t, 60))
+            .await
+            .is_empty(),
+        "a done job is not reclaimed"
+    );
+}
+
 /// A few early returns are legitimate ("jobs *may* have become available": e.g. PostgreSQL wakes
 /// workers when its listener (re)connects, since it may have missed a NOTIFY). A waiter that
 /// keeps returning with nothing enqueued is not waiting at all.

@@ -4,32 +4,11 @@ use std::sync::Arc;
 
 use switchboard_domain::JobId;
 use switchboard_store::{
-    Effects, EnqueueOutcome, Job, JobFilter, JobOutcome, JobState, NewJob, PageRequest, Store,
+    EnqueueOutcome, JobFilter, JobOutcome, JobState, NewJob, PageRequest, Store,
 };
 
-use super::claim;
-use crate::fixtures::{assert_not_found, job, new_org, plus_secs, team};
-
-/// What a fresh job must look like; the store's own clock fills `created_at` and `updated_at`.
-fn fresh(j: &NewJob, got: &Job) -> Job {
-    Job {
-        id: j.id,
-        org_id: j.org_id,
-        kind: j.kind.clone(),
-        payload: j.payload.clone(),
-        dedup_key: j.dedup_key.clone(),
-        priority: j.priority,
-        run_at: j.run_at,
-        attempts: 0,
-        max_attempts: j.max_attempts,
-        state: JobState::Ready,
-        lease_owner: None,
-        lease_until: None,
-        last_error: None,
-        created_at: got.created_at,
-        updated_at: got.updated_at,
-    }
-}
+use super::{claim, fresh_job};
+use crate::fixtures::{assert_not_found, job, new_org, plus_secs};
 
 pub async fn enqueue_returns_ids_in_order_and_stores_fields(s: Arc<dyn Store>) {
     let o = new_org(&*s).await;
@@ -60,7 +39,7 @@ pub async fn enqueue_returns_ids_in_order_and_stores_fields(s: Arc<dyn Store>) {
     );
     for j in [&a, &b, &c] {
         let got = s.get_job(j.id).await.expect("get job");
-        assert_eq!(got, fresh(j, &got), "fields of {}", j.kind);
+        assert_eq!(got, fresh_job(j, &got), "fields of {}", j.kind);
     }
     assert_not_found(s.get_job(JobId::new()).await, "unknown job");
     assert!(s.enqueue(&[]).await.expect("enqueue nothing").is_empty());
@@ -138,34 +117,6 @@ pub async fn dedup_key_within_one_batch(s: Arc<dyn Store>) {
         "the second job of a batch duplicates the first"
     );
     assert_not_found(s.get_job(b.id).await, "nothing written for the duplicate");
-}
-
-pub async fn effects_jobs_ride_the_change(s: Arc<dyn Store>) {
-    let o = new_org(&*s).await;
-    let j = NewJob::new(Some(o.id), "team.welcome", serde_json::json!({ "team": 1 }))
-        .dedup("welcome-1");
-    let t1 = team(o.id, "Support");
-    s.create_team(&t1, &Effects::none().with_job(j.clone()))
-        .await
-        .expect("create team");
-    let got = s.get_job(j.id).await.expect("job written with the change");
-    assert_eq!(got, fresh(&j, &got));
-    let claimed = claim(&*s, "w1", &["team.welcome"], 10, switchboard_domain::now()).await;
-    assert_eq!(
-        claimed.iter().map(|j| j.id).collect::<Vec<_>>(),
-        vec![j.id],
-        "and claimable"
-    );
-
-    // A job whose dedup key is taken is skipped; the change itself still commits.
-    let dup = NewJob::new(Some(o.id), "team.welcome", serde_json::json!({ "team": 2 }))
-        .dedup("welcome-1");
-    let t2 = team(o.id, "Sales");
-    s.create_team(&t2, &Effects::none().with_job(dup.clone()))
-        .await
-        .expect("a duplicate job does not fail its change");
-    assert_eq!(s.get_team(o.id, t2.id).await.expect("team 2"), t2);
-    assert_not_found(s.get_job(dup.id).await, "duplicate job not written");
 }
 
 pub async fn list_jobs_filters_and_paging(s: Arc<dyn Store>) {
