@@ -53,3 +53,56 @@ pub(crate) fn open_reader(config: &SqliteConfig) -> Result<Connection> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pragma(conn: &Connection, name: &str) -> String {
+        conn.query_row(&format!("PRAGMA {name}"), [], |r| {
+            r.get::<_, rusqlite::types::Value>(0)
+        })
+        .map(|v| match v {
+            rusqlite::types::Value::Integer(i) => i.to_string(),
+            rusqlite::types::Value::Text(t) => t,
+            other => format!("{other:?}"),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_writer_is_durable_by_default_and_configurable() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = SqliteConfig::new(dir.path().join("a/b/c.db"));
+        let conn = open_writer(&config).unwrap();
+        assert_eq!(pragma(&conn, "journal_mode"), "wal");
+        // 2 = FULL, 1 = NORMAL.
+        assert_eq!(pragma(&conn, "synchronous"), "2");
+        assert_eq!(pragma(&conn, "foreign_keys"), "1");
+        drop(conn);
+
+        config.synchronous = Synchronous::Normal;
+        let conn = open_writer(&config).unwrap();
+        assert_eq!(pragma(&conn, "synchronous"), "1");
+        conn.execute_batch("CREATE TABLE t (x)").unwrap();
+
+        let reader = open_reader(&config).unwrap();
+        assert!(
+            reader.execute_batch("INSERT INTO t VALUES (1)").is_err(),
+            "a pool connection must not write"
+        );
+    }
+
+    #[test]
+    fn config_reads_from_text_with_defaults() {
+        let c: SqliteConfig =
+            serde_json::from_str(r#"{"path": "./data/x.db", "synchronous": "normal"}"#).unwrap();
+        assert_eq!(c.synchronous, Synchronous::Normal);
+        assert_eq!(c.read_connections, 4);
+        let c: SqliteConfig = serde_json::from_str(r#"{"path": "x.db"}"#).unwrap();
+        assert_eq!(c.synchronous, Synchronous::Full);
+        assert!(
+            serde_json::from_str::<SqliteConfig>(r#"{"path": "x", "synchronous": "off"}"#).is_err()
+        );
+    }
+}

@@ -396,3 +396,26 @@ async fn idempotency_claims_replays_and_takes_over_expired_claims() {
         IdempotencyBegin::Started
     );
 }
+
+#[tokio::test]
+async fn migrate_alone_applies_each_migration_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = switchboard_store_sqlite::SqliteConfig::new(dir.path().join("m/x.db"));
+    let applied = switchboard_store_sqlite::SqliteStore::migrate(&config)
+        .await
+        .unwrap();
+    assert_eq!(applied, vec!["0001_foundation".to_owned()]);
+    assert!(
+        switchboard_store_sqlite::SqliteStore::migrate(&config)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let store = switchboard_store_sqlite::SqliteStore::open(config)
+        .await
+        .unwrap();
+    store.ping().await.unwrap();
+    assert_eq!(store.backend(), "sqlite");
+    store.close().await;
+    assert!(store.ping().await.is_err(), "a closed store refuses writes");
+}
