@@ -72,3 +72,19 @@ pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError 
 pub(crate) fn is_conflict(e: &StoreError, what: &str) -> bool {
     matches!(e, StoreError::Conflict { what: w, .. } if *w == what)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pool_exhaustion_is_busy_and_a_missing_row_is_not_found() {
+        assert!(matches!(db(sqlx::Error::PoolTimedOut), StoreError::Busy));
+        assert!(matches!(db(sqlx::Error::PoolClosed), StoreError::Busy));
+        assert!(matches!(db(sqlx::Error::RowNotFound), StoreError::NotFound));
+        assert!(matches!(
+            db(sqlx::Error::Protocol("garbled".into())),
+            StoreError::Other(_)
+        ));
+    }
+}

@@ -2,7 +2,7 @@
 //! `UPDATE ... FOR UPDATE SKIP LOCKED` statement under a lease, batched finishes, and a NOTIFY in
 //! every transaction that makes work available so that workers on every node wake up.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use sqlx::PgConnection;
@@ -117,6 +117,7 @@ pub(crate) async fn insert(
     .await
     .map_err(db)?;
 
+    let inserted: HashSet<Uuid> = inserted.into_iter().collect();
     if inserted.len() == jobs.len() {
         return Ok(jobs.iter().map(|j| EnqueueOutcome::Created(j.id)).collect());
     }
@@ -290,6 +291,10 @@ impl JobStore for PgStore {
     }
 
     async fn redrive(&self, filter: &JobFilter, ids: &[JobId], now: Timestamp) -> Result<u64> {
+        // Only dead jobs are redriven: a filter asking for another state matches nothing.
+        if filter.state.is_some_and(|s| s != JobState::Dead) {
+            return Ok(0);
+        }
         let mut tx = self.begin().await?;
         // The filter's organization and kind narrow an explicit id list too, so a tenant-scoped
         // caller can never redrive another organization's jobs by naming them.

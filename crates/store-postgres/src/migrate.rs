@@ -2,6 +2,8 @@
 //! order, each in its own transaction, recorded in `schema_migrations`. Every step holds a
 //! transaction-scoped advisory lock, so several nodes starting at once apply each migration once.
 
+use std::future::Future;
+
 use sqlx::PgPool;
 use switchboard_store::{Result, StoreError};
 
@@ -47,19 +49,18 @@ pub(crate) async fn run(pool: &PgPool, schema: Option<&str>) -> Result<Vec<Strin
     let mut tx = pool.begin().await.map_err(db)?;
     lock(&mut tx, &lock_name, schema).await?;
     if let Some(s) = schema {
-        sqlx::raw_sql(&format!("CREATE SCHEMA IF NOT EXISTS \"{s}\""))
-            .execute(&mut *tx)
+        simple(&mut tx, &format!("CREATE SCHEMA IF NOT EXISTS \"{s}\""))
             .await
             .map_err(db)?;
         set_search_path(&mut tx, s).await?;
     }
-    sqlx::raw_sql(
+    simple(
+        &mut tx,
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             name text PRIMARY KEY,
             applied_at timestamptz NOT NULL DEFAULT now()
         )",
     )
-    .execute(&mut *tx)
     .await
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
@@ -78,8 +79,7 @@ pub(crate) async fn run(pool: &PgPool, schema: Option<&str>) -> Result<Vec<Strin
             tx.commit().await.map_err(db)?;
             continue;
         }
-        sqlx::raw_sql(sql)
-            .execute(&mut *tx)
+        simple(&mut tx, sql)
             .await
             .map_err(|e| StoreError::msg(format!("migration {name} failed: {e}")))?;
         sqlx::query("INSERT INTO schema_migrations (name) VALUES ($1)")
@@ -109,11 +109,22 @@ async fn lock(tx: &mut sqlx::PgConnection, lock_name: &str, schema: Option<&str>
 /// The pool's connections already carry the schema; setting it again here makes the migration
 /// independent of whether the schema existed when the connection was opened.
 async fn set_search_path(tx: &mut sqlx::PgConnection, schema: &str) -> Result<()> {
-    sqlx::raw_sql(&format!("SET LOCAL search_path TO \"{schema}\""))
-        .execute(tx)
+    simple(tx, &format!("SET LOCAL search_path TO \"{schema}\""))
         .await
         .map_err(db)?;
     Ok(())
+}
+
+/// Runs SQL text as it is, through the simple-query protocol (so a file of several statements
+/// works). `Executor::execute` hands back a boxed future, which keeps `run` provably `Send`
+/// where `sqlx::raw_sql(..).execute(..)` does not.
+fn simple<'c>(
+    conn: &'c mut sqlx::PgConnection,
+    sql: &'c str,
+) -> impl Future<Output = std::result::Result<(), sqlx::Error>> + Send + 'c {
+    use sqlx::Executor;
+    let run = conn.execute(sql);
+    async move { run.await.map(|_| ()) }
 }
 
 #[cfg(test)]

@@ -49,19 +49,21 @@ pub async fn fresh_store_with(adjust: impl FnOnce(&mut PgConfig)) -> Option<(PgS
         eprintln!("{message}");
         return None;
     }
-    let schema = TestSchema {
-        url: url.clone(),
-        name: format!("sbtest_{}", uuid::Uuid::now_v7().simple()),
-    };
-    let mut config = PgConfig {
-        url,
-        schema: Some(schema.name.clone()),
-        max_connections: None,
-    };
+    let schema = new_schema();
+    let mut config = schema.config();
     adjust(&mut config);
     match PgStore::connect(config).await {
         Ok(store) => Some((store, schema)),
         Err(e) => panic!("PostgreSQL is reachable but the test store failed to open: {e:?}"),
+    }
+}
+
+/// A fresh, unique schema name on the test server, not yet created (the first store that
+/// connects to it creates it); dropped like any other test schema. For tests of start-up itself.
+pub fn new_schema() -> TestSchema {
+    TestSchema {
+        url: database_url(),
+        name: format!("sbtest_{}", uuid::Uuid::now_v7().simple()),
     }
 }
 

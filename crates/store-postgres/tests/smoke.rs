@@ -19,7 +19,8 @@ async fn schema_exists(name: &str) -> bool {
 
 #[tokio::test]
 async fn creates_an_org_and_drops_its_schema() {
-    let Some((store, schema)) = testing::fresh_store().await else {
+    // Spawned, which also proves the future `Send` (callers open stores inside spawned tasks).
+    let Some((store, schema)) = tokio::spawn(testing::fresh_store()).await.unwrap() else {
         return;
     };
     assert_eq!(store.backend(), "postgres");
