@@ -19,13 +19,20 @@ const JOBS: usize = 500;
 const WORKERS: usize = 8;
 
 pub async fn concurrent_workers_never_claim_the_same_job(s: Arc<dyn Store>) {
+    assert_claims_never_overlap(&[s]).await;
+}
+
+/// 500 jobs, 8 workers spread over `nodes` (stores on one database) claiming batches of 7 until
+/// the queue is empty: every job is claimed exactly once.
+pub async fn assert_claims_never_overlap(nodes: &[Arc<dyn Store>]) {
+    let s = nodes[0].clone();
     let all: Vec<NewJob> = (0..JOBS).map(|_| job("race.claim")).collect();
     for chunk in all.chunks(100) {
         s.enqueue(chunk).await.expect("enqueue");
     }
     let mut tasks = Vec::new();
     for w in 0..WORKERS {
-        let s = s.clone();
+        let s = nodes[w % nodes.len()].clone();
         tasks.push(tokio::spawn(async move {
             let worker = format!("worker-{w}");
             let mut seen = Vec::new();
@@ -212,9 +219,10 @@ pub async fn finish_after_the_lease_ran_out_applies_while_nobody_took_it(s: Arc<
 /// keeps returning with nothing enqueued is not waiting at all.
 const MAX_SPURIOUS_WAKES: u32 = 10;
 
-/// Asserts that a waiter in `wait_for_jobs` (with an hour's timeout) wakes because of `trigger`
-/// run repeatedly from another task, and then finds a job of `kind` to claim.
-async fn assert_wakes(
+/// Asserts that a waiter in `wait_for_jobs` (with an hour's timeout) on `s` wakes because of
+/// `trigger` run repeatedly from another task (possibly on another node), and then finds a job of
+/// `kind` to claim.
+pub async fn assert_wakes(
     s: Arc<dyn Store>,
     kind: &'static str,
     trigger: Arc<dyn Fn() -> BoxFuture<'static, ()> + Send + Sync>,
