@@ -1,1 +1,119 @@
-//! The switchboard library: wiring used by the binary and by tests.
+//! The switchboard library: configuration, store selection, and the wiring of the HTTP server and
+//! the job workers into one process. `main` parses the command line and calls into here; tests
+//! call [`run`] the same way with their own listener and shutdown token.
+
+pub mod admin;
+mod admin_jobs;
+pub mod cli;
+pub mod config;
+mod demo;
+mod maintenance;
+pub mod store;
+pub mod telemetry;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use switchboard_core::Core;
+use switchboard_store::Store;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use config::Config;
+
+/// Serves the API and runs the workers on `listener` until `shutdown` is cancelled; then stops
+/// accepting, finishes in-flight requests, hands unfinished jobs back and closes the store.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let store = store::open(&config).await?;
+    serve_with_store(config, store, listener, shutdown).await
+}
+
+/// [`run`] on a store that is already open.
+pub async fn serve_with_store(
+    config: Config,
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let core = Core::new(store.clone(), config.core.clone());
+    let app = switchboard_http::router(core, config.http.clone());
+
+    let workers = config.jobs.enabled.then(|| {
+        let runner = maintenance::register(
+            switchboard_jobs::Runner::new(store.clone(), config.jobs.runner()),
+            store.clone(),
+        );
+        let token = shutdown.clone();
+        tokio::spawn(async move { runner.run(token).await })
+    });
+    let scheduler = tokio::spawn(maintenance::schedule(store.clone(), shutdown.clone()));
+
+    tracing::info!(addr = %listener.local_addr()?, backend = store.backend(), "switchboard is ready");
+    let token = shutdown.clone();
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move { token.cancelled().await })
+    .await;
+    // Whatever ended the server (error or shutdown), the rest must stop too.
+    shutdown.cancel();
+    if let Some(workers) = workers {
+        let _ = workers.await;
+    }
+    let _ = scheduler.await;
+    store.close().await;
+    served.map_err(Into::into)
+}
+
+/// Cancels the token on Ctrl-C or SIGTERM.
+pub fn shutdown_on_signals() -> CancellationToken {
+    let token = CancellationToken::new();
+    let t = token.clone();
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                        let _ = ctrl_c.await;
+                        t.cancel();
+                        return;
+                    }
+                };
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("shutting down");
+        t.cancel();
+    });
+    token
+}
+
+/// `switchboard serve`: binds the configured address and runs until a signal.
+pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+    let store = store::open(&config).await?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "store open and migrated"
+    );
+    if demo {
+        demo::announce(&config, store.clone(), listener.local_addr()?).await?;
+    }
+    serve_with_store(config, store, listener, shutdown_on_signals()).await
+}
