@@ -38,6 +38,16 @@ pub async fn api_key_fields_round_trip_exactly(s: Arc<dyn Store>) {
         plain
     );
 
+    // The far end of the calendar, to the millisecond: no codec may round or overflow it.
+    let far = ApiKey {
+        expires_at: Some(time::macros::datetime!(2999-12-31 23:59:59.999 UTC)),
+        ..api_key(o.id)
+    };
+    s.create_api_key(&far, &none())
+        .await
+        .expect("create far key");
+    assert_eq!(s.get_api_key(o.id, far.id).await.expect("get far"), far);
+
     assert_not_found(s.get_api_key(o.id, ApiKeyId::new()).await, "unknown id");
     assert_not_found(
         s.find_api_key_by_prefix("sb_nosuchkey").await,
@@ -175,6 +185,18 @@ pub async fn api_key_rotate_replaces_prefix_and_hash(s: Arc<dyn Store>) {
     s.create_api_key(&reuse, &none())
         .await
         .expect("old prefix is free");
+    // Rotating onto a prefix another key holds breaks the installation-wide rule.
+    assert_conflict(
+        s.rotate_api_key(o.id, k.id, &reuse.prefix, &hash32(), &none())
+            .await,
+        "api_key_prefix",
+        "rotate onto a taken prefix",
+    );
+    assert_eq!(
+        s.get_api_key(o.id, k.id).await.expect("get"),
+        expected,
+        "refused rotation changed nothing"
+    );
 
     s.revoke_api_key(o.id, k.id, switchboard_domain::now(), &none())
         .await

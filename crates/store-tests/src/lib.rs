@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod effects;
 pub mod fixtures;
+pub mod health;
 pub mod idempotency;
 pub mod isolation;
 pub mod jobs;
@@ -76,6 +77,9 @@ impl std::ops::Deref for Harness {
 macro_rules! conformance_suite {
     ($make:path) => {
         $crate::conformance_suite!(@modules $make;
+            health {
+                ping_answers_and_backend_is_named,
+            }
             orgs {
                 org_create_get_rename,
                 org_unknown_is_not_found,

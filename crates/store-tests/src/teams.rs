@@ -6,7 +6,8 @@ use switchboard_domain::{Role, TeamId, UserId};
 use switchboard_store::{PageRequest, Store, Team};
 
 use crate::fixtures::{
-    assert_conflict, assert_not_found, name, new_member, new_org, new_team, new_user, none, team,
+    assert_conflict, assert_empty_or_not_found, assert_not_found, name, new_member, new_org,
+    new_team, new_user, none, team,
 };
 
 pub async fn team_create_get_list_update_delete(s: Arc<dyn Store>) {
@@ -160,4 +161,13 @@ pub async fn team_members_add_list_remove(s: Arc<dyn Store>) {
     s.get_member(o.id, u2.id)
         .await
         .expect("deleting a team keeps its members' memberships");
+    assert_empty_or_not_found(
+        s.list_team_members(o.id, t.id).await,
+        "members of a deleted team",
+    );
+
+    // The name is free again, and the new team starts without members.
+    let again = new_team(&*s, o.id, "SUPPORT").await;
+    let members = s.list_team_members(o.id, again.id).await.expect("list");
+    assert!(members.is_empty(), "a new team has no members: {members:?}");
 }
