@@ -31,6 +31,8 @@ use crate::extract::BodyLimit;
 
 /// The complete application.
 pub fn router(core: Core, settings: HttpSettings) -> Router {
+    // Install the metrics recorder now: anything recorded before it exists is lost.
+    telemetry::prometheus();
     let state = AppState::new(core, settings);
     let limit = state.settings.body_limit_bytes;
     // Layers added later run first: authentication, then idempotency, then the handler.
