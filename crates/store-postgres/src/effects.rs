@@ -4,7 +4,7 @@
 use sqlx::PgConnection;
 use switchboard_store::{Effects, EnqueueOutcome, Result};
 
-use crate::{PgStore, audit, jobs};
+use crate::{PgStore, audit, enqueue};
 
 impl PgStore {
     /// Returns whether a job was queued, so the caller can wake local workers after committing.
@@ -16,7 +16,7 @@ impl PgStore {
         effects: &Effects,
     ) -> Result<bool> {
         audit::insert(&mut *conn, &effects.audit).await?;
-        let outcomes = jobs::insert(&mut *conn, &effects.jobs).await?;
+        let outcomes = enqueue::insert(&mut *conn, &effects.jobs).await?;
         let queued = outcomes
             .iter()
             .any(|o| matches!(o, EnqueueOutcome::Created(_)));

@@ -1,163 +1,19 @@
-//! The job queue (outbox) on PostgreSQL: batched inserts with `UNNEST`, claims in one
-//! `UPDATE ... FOR UPDATE SKIP LOCKED` statement under a lease, batched finishes, and a NOTIFY in
-//! every transaction that makes work available so that workers on every node wake up.
+//! The job queue (outbox) on PostgreSQL: claims in one statement with `FOR UPDATE SKIP LOCKED`
+//! under a lease, batched finishes, and a NOTIFY in every transaction that makes work available
+//! so that workers on every node wake up. Enqueueing itself lives in `enqueue.rs`.
 
-use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use sqlx::PgConnection;
-use switchboard_domain::{JobId, OrgId, Timestamp};
+use switchboard_domain::{JobId, Timestamp};
 use switchboard_store::{
     ClaimRequest, EnqueueOutcome, Job, JobFilter, JobOutcome, JobState, JobStore, NewJob, Page,
     PageRequest, Result, StoreError,
 };
-use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::PgStore;
-use crate::errors::{corrupt, db};
-
-const COLUMNS: &str = "id, org_id, kind, payload, dedup_key, priority, run_at, attempts, \
-                       max_attempts, state, lease_owner, lease_until, last_error, created_at, \
-                       updated_at";
-
-#[derive(sqlx::FromRow)]
-struct JobRow {
-    id: Uuid,
-    org_id: Option<Uuid>,
-    kind: String,
-    payload: serde_json::Value,
-    dedup_key: Option<String>,
-    priority: i16,
-    run_at: OffsetDateTime,
-    attempts: i32,
-    max_attempts: i32,
-    state: String,
-    lease_owner: Option<String>,
-    lease_until: Option<OffsetDateTime>,
-    last_error: Option<String>,
-    created_at: OffsetDateTime,
-    updated_at: OffsetDateTime,
-}
-
-impl TryFrom<JobRow> for Job {
-    type Error = StoreError;
-    fn try_from(r: JobRow) -> Result<Self> {
-        Ok(Job {
-            id: JobId(r.id),
-            org_id: r.org_id.map(OrgId),
-            kind: r.kind,
-            payload: r.payload,
-            dedup_key: r.dedup_key,
-            priority: r.priority,
-            run_at: r.run_at,
-            attempts: u32::try_from(r.attempts).map_err(|e| corrupt("job attempts", e))?,
-            max_attempts: u32::try_from(r.max_attempts)
-                .map_err(|e| corrupt("job max_attempts", e))?,
-            state: JobState::parse(&r.state).ok_or_else(|| corrupt("job state", &r.state))?,
-            lease_owner: r.lease_owner,
-            lease_until: r.lease_until,
-            last_error: r.last_error,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
-    }
-}
-
-/// The columns, qualified for statements that join `jobs` with another relation.
-fn qualified_columns() -> String {
-    COLUMNS
-        .split(", ")
-        .map(|c| format!("jobs.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn to_jobs(rows: Vec<JobRow>) -> Result<Vec<Job>> {
-    rows.into_iter().map(Job::try_from).collect()
-}
-
-/// Inserts jobs in one statement; a job whose dedup key is taken (by an existing row or an earlier
-/// job of the same batch) is skipped and answered with the holder's id. Concurrent enqueues of
-/// one key are safe: the unique index makes the later insert wait for the earlier transaction and
-/// then skip, and the look-up that follows sees the committed holder.
-pub(crate) async fn insert(
-    conn: &mut PgConnection,
-    jobs: &[NewJob],
-) -> Result<Vec<EnqueueOutcome>> {
-    if jobs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let now = switchboard_domain::now();
-    let max_attempts = jobs
-        .iter()
-        .map(|j| i32::try_from(j.max_attempts).unwrap_or(i32::MAX))
-        .collect::<Vec<_>>();
-    let inserted: Vec<Uuid> = sqlx::query_scalar(
-        "INSERT INTO jobs (id, org_id, kind, payload, dedup_key, priority, run_at, max_attempts,
-                           created_at, updated_at)
-         SELECT id, org_id, kind, payload, dedup_key, priority, run_at, max_attempts, $9, $9
-         FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::int2[],
-                     $7::timestamptz[], $8::int4[])
-              WITH ORDINALITY AS j(id, org_id, kind, payload, dedup_key, priority, run_at,
-                                   max_attempts, ord)
-         ORDER BY ord
-         ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
-         RETURNING id",
-    )
-    .bind(jobs.iter().map(|j| j.id.0).collect::<Vec<_>>())
-    .bind(
-        jobs.iter()
-            .map(|j| j.org_id.map(|o| o.0))
-            .collect::<Vec<_>>(),
-    )
-    .bind(jobs.iter().map(|j| j.kind.as_str()).collect::<Vec<_>>())
-    .bind(jobs.iter().map(|j| &j.payload).collect::<Vec<_>>())
-    .bind(
-        jobs.iter()
-            .map(|j| j.dedup_key.as_deref())
-            .collect::<Vec<_>>(),
-    )
-    .bind(jobs.iter().map(|j| j.priority).collect::<Vec<_>>())
-    .bind(jobs.iter().map(|j| j.run_at).collect::<Vec<_>>())
-    .bind(max_attempts)
-    .bind(now)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?;
-
-    let inserted: HashSet<Uuid> = inserted.into_iter().collect();
-    if inserted.len() == jobs.len() {
-        return Ok(jobs.iter().map(|j| EnqueueOutcome::Created(j.id)).collect());
-    }
-    let skipped_keys: Vec<&str> = jobs
-        .iter()
-        .filter(|j| !inserted.contains(&j.id.0))
-        .filter_map(|j| j.dedup_key.as_deref())
-        .collect();
-    let holders: HashMap<String, Uuid> =
-        sqlx::query_as("SELECT dedup_key, id FROM jobs WHERE dedup_key = ANY($1)")
-            .bind(&skipped_keys)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db)?
-            .into_iter()
-            .collect();
-    jobs.iter()
-        .map(|j| {
-            if inserted.contains(&j.id.0) {
-                return Ok(EnqueueOutcome::Created(j.id));
-            }
-            j.dedup_key
-                .as_deref()
-                .and_then(|k| holders.get(k))
-                .map(|id| EnqueueOutcome::Duplicate(JobId(*id)))
-                // The holder was purged between the insert and the look-up: rare enough that the
-                // caller can simply try again.
-                .ok_or(StoreError::Busy)
-        })
-        .collect()
-}
+use crate::enqueue::insert;
+use crate::errors::db;
+use crate::job_rows::{COLUMNS, JobRow, qualified_columns, to_jobs};
 
 /// The lease's end, in whole milliseconds like every other stored time.
 fn lease_end(now: Timestamp, lease: Duration) -> Timestamp {

@@ -6,8 +6,10 @@
 mod api_keys;
 mod audit;
 mod effects;
+mod enqueue;
 mod errors;
 mod idempotency;
+mod job_rows;
 mod jobs;
 mod listener;
 mod memberships;
