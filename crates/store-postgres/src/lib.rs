@@ -32,8 +32,8 @@ use tokio::task::JoinHandle;
 
 use crate::errors::db;
 
-/// How to reach the database.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// How to reach the database. `Debug` hides the URL's password.
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct PgConfig {
     /// `postgres://user@host:port/db`.
     pub url: String,
@@ -42,6 +42,36 @@ pub struct PgConfig {
     pub schema: Option<String>,
     /// Pool size; 10 when unset.
     pub max_connections: Option<u32>,
+}
+
+impl std::fmt::Debug for PgConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgConfig")
+            .field("url", &redact_password(&self.url))
+            .field("schema", &self.schema)
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` becomes `postgres://user:***@host/db`.
+fn redact_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let authority_end = url[scheme_end..]
+        .find('/')
+        .map_or(url.len(), |i| scheme_end + i);
+    let authority = &url[scheme_end..authority_end];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!(
+            "{}{}:***{}",
+            &url[..scheme_end],
+            &authority[..colon],
+            &url[scheme_end + at..]
+        ),
+        _ => url.to_owned(),
+    }
 }
 
 /// A handle on the database: cheap to clone, every clone shares the pool and the listener.
@@ -227,5 +257,29 @@ impl Store for PgStore {
         self.inner.pool.close().await;
         // Workers waiting for jobs should notice the shutdown rather than sleep out their timeout.
         self.wake_local();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_password() {
+        let config = PgConfig {
+            url: "postgres://app:hunter2@db.example:5432/switchboard?sslmode=require".into(),
+            schema: None,
+            max_connections: None,
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("postgres://app:***@db.example:5432/switchboard"),
+            "{shown}"
+        );
+        assert_eq!(
+            redact_password("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
     }
 }
