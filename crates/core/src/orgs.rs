@@ -5,7 +5,7 @@ use serde_json::json;
 use switchboard_domain::{ApiKeyId, Email, Name, OrgId, Role, Scope, Secret, UserId};
 use switchboard_store::{ApiKey, Member, Org, User};
 
-use crate::{Core, CoreError, CoreResult, CreatedApiKey, NewMember, Principal, audit};
+use crate::{Core, CoreError, CoreResult, CreatedApiKey, NewMember, Principal, audit, passwords};
 
 #[derive(Debug, Clone)]
 pub struct NewOwner {
@@ -34,6 +34,10 @@ impl Core {
     /// Creates an organization (operators only: the CLI), its owner key, and its owner user when
     /// given (an existing user with that e-mail simply becomes an owner).
     pub async fn create_org(&self, name: Name, owner: Option<NewOwner>) -> CoreResult<OrgCreated> {
+        // Refuse bad input before writing anything, so a refusal leaves no owner-less org behind.
+        if let Some(o) = &owner {
+            passwords::check_strength(&o.password, "owner_password")?;
+        }
         let org = Org {
             id: OrgId::new(),
             name,

@@ -92,7 +92,7 @@ pub async fn layer(
 }
 
 /// SHA-256 over method, path and body, with separators so that fields cannot run together.
-fn request_hash(method: &Method, path: &str, body: &[u8]) -> Vec<u8> {
+pub fn request_hash(method: &Method, path: &str, body: &[u8]) -> Vec<u8> {
     let mut h = Sha256::new();
     h.update(method.as_str().as_bytes());
     h.update([0]);

@@ -20,8 +20,9 @@ pub mod views;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
-use axum::response::Response;
-use switchboard_core::Core;
+use axum::response::IntoResponse;
+use switchboard_core::{Core, CoreError};
+use tower_http::catch_panic::CatchPanicLayer;
 
 pub use problem::ApiError;
 pub use settings::HttpSettings;
@@ -56,6 +57,12 @@ pub fn router(core: Core, settings: HttpSettings) -> Router {
                 next.run(req).await
             },
         ))
+        // Inside telemetry, so a panic still gets a request id, a log line and a metric.
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                ApiError::Core(CoreError::internal_msg("a handler panicked")).into_response()
+            },
+        ))
         .layer(middleware::from_fn(telemetry::layer))
         .with_state(state)
 }
@@ -67,6 +74,3 @@ async fn not_found() -> ApiError {
 async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
-
-/// Keeps `Response` in the public signature docs honest for middleware authors.
-pub type HttpResponse = Response;

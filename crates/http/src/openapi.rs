@@ -40,7 +40,7 @@ pub enum Errors {
         description = "A refusal, as a problem document",
         content_type = "application/problem+json"
     )]
-    ClientError(#[to_schema] Problem),
+    ClientError(Problem),
     #[response(
         status = "5XX",
         description = "A failure (opaque), as a problem document",

@@ -130,6 +130,21 @@ async fn the_openapi_document_covers_the_api() {
         "bearer"
     );
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    let listing = &doc["paths"]["/v1/teams"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["$ref"];
+    assert_eq!(listing, "#/components/schemas/PageOf_TeamView");
+    let mut refs = Vec::new();
+    collect_refs(doc, &mut refs);
+    assert!(refs.len() > 20);
+    for r in refs {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .expect("a schema reference");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "dangling reference {r}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -150,4 +165,33 @@ async fn a_smaller_body_limit_is_honoured() {
     app.post_json("/v1/teams", json!({ "name": "A" }))
         .await
         .assert_status(201);
+}
+
+#[tokio::test]
+async fn failures_are_opaque_5xx_problems() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    app.store.close().await;
+    let res = app
+        .post_json("/v1/teams", json!({ "name": "After close" }))
+        .await;
+    let p = res.assert_problem(500, "internal");
+    // The cause goes to the log (with the request id), never to the client.
+    assert_eq!(
+        p["detail"],
+        "the server failed; the request id identifies it in the logs"
+    );
+    assert!(res.header("x-request-id").is_some());
+}
+
+fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            if let Some(r) = o.get("$ref").and_then(|r| r.as_str()) {
+                out.push(r.to_owned());
+            }
+            o.values().for_each(|x| collect_refs(x, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
 }

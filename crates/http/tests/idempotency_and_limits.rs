@@ -38,6 +38,49 @@ both_backends! {
 }
 
 #[tokio::test]
+async fn a_key_still_running_answers_409_and_an_abandoned_one_runs_again() {
+    use switchboard_core::{KeyPrincipal, Origin, Principal};
+    use switchboard_domain::{ApiKeyId, OrgId};
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    // The same caller as the owner key, claiming the key as a concurrent first request would.
+    let owner = Principal::ApiKey(KeyPrincipal {
+        key_id: ApiKeyId(app.org.key_id),
+        org_id: OrgId(app.org.id),
+        scopes: vec![],
+        channel_ids: vec![],
+        origin: Origin::default(),
+    });
+    let body = json!({ "name": "Busy" });
+    let hash = switchboard_http::idempotency::request_hash(
+        &Method::POST,
+        "/v1/teams",
+        body.to_string().as_bytes(),
+    );
+    let begun = app
+        .core
+        .begin_idempotent(&owner, "busy-1", &hash)
+        .await
+        .unwrap();
+    assert_eq!(begun, switchboard_store::IdempotencyBegin::Started);
+    let res = app
+        .call(Method::POST, "/v1/teams")
+        .header("idempotency-key", "busy-1")
+        .json(body.clone())
+        .send()
+        .await;
+    res.assert_problem(409, "idempotency_in_progress");
+    assert_eq!(app.get("/v1/teams").await.json["data"], json!([]));
+    app.core.abandon_idempotent(&owner, "busy-1").await.unwrap();
+    let res = app
+        .call(Method::POST, "/v1/teams")
+        .header("idempotency-key", "busy-1")
+        .json(body)
+        .send()
+        .await;
+    res.assert_status(201);
+}
+
+#[tokio::test]
 async fn keys_are_rate_limited_per_key() {
     let mut options = TestOptions::default();
     options.http.rate_limit_per_minute = 3;

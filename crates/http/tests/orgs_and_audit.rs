@@ -63,3 +63,45 @@ both_backends! {
         app.assert_tenant_isolation().await;
     }
 }
+
+/// `switchboard org create` goes through `Core::create_org`.
+#[tokio::test]
+async fn org_creation_refuses_taken_names_and_weak_owner_passwords() {
+    use switchboard_core::{CoreError, NewOwner};
+    use switchboard_domain::{Email, Name, Secret};
+    let app = switchboard_test_support::TestApp::spawn(switchboard_test_support::Backend::Sqlite)
+        .await
+        .expect("app");
+    let err = app
+        .core
+        .create_org(Name::parse("ACME").unwrap(), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CoreError::Conflict { what: "org_name" }),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "org_name is already taken");
+    let weak = NewOwner {
+        email: Email::parse("boss@initech.test").unwrap(),
+        name: None,
+        password: Secret::new("short".into()),
+    };
+    let err = app
+        .core
+        .create_org(Name::parse("Initech").unwrap(), Some(weak))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "validation_failed");
+    // Nothing was written: the name is still free.
+    let made = app
+        .core
+        .create_org(Name::parse("Initech").unwrap(), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        made.api_key.key.scopes.len(),
+        switchboard_domain::Scope::ALL.len()
+    );
+    assert!(made.api_key.secret.expose().starts_with("sbk_"));
+}

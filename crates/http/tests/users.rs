@@ -72,6 +72,14 @@ both_backends! {
         let sid = second["id"].as_str().unwrap();
         app.delete(&format!("/v1/users/{sid}")).await.assert_problem(409, "last_owner");
 
+        app.create_user("agnes@acme.test", "agnes-password-1", "agent").await;
+        let (_, agent) = app.login("agnes@acme.test", "agnes-password-1").await;
+        let res = app.call(Method::POST, "/v1/teams").auth(agent.clone().unwrap())
+            .json(json!({ "name": "Mine" })).send().await;
+        assert_eq!(res.assert_problem(403, "insufficient_scope")["scope"], "teams:manage");
+        let res = app.call(Method::GET, "/v1/api-keys").auth(agent.unwrap()).send().await;
+        assert_eq!(res.assert_problem(403, "insufficient_scope")["scope"], "keys:manage");
+
         let (_, agent_key) = app.create_api_key(json!({ "name": "ag", "scopes": ["users:read"] })).await;
         let res = app.call(Method::POST, "/v1/users").bearer(&agent_key)
             .json(json!({ "email": "x@acme.test", "role": "agent" })).send().await;
