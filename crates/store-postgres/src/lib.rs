@@ -55,7 +55,7 @@ impl std::fmt::Debug for PgConfig {
 }
 
 /// `postgres://user:secret@host/db` becomes `postgres://user:***@host/db`.
-fn redact_password(url: &str) -> String {
+pub(crate) fn redact_password(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
         return url.to_owned();
     };

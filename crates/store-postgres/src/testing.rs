@@ -42,7 +42,8 @@ pub async fn fresh_store() -> Option<(PgStore, TestSchema)> {
 pub async fn fresh_store_with(adjust: impl FnOnce(&mut PgConfig)) -> Option<(PgStore, TestSchema)> {
     let url = database_url();
     if let Err(why) = reachable(&url).await {
-        let message = format!("skipping: PostgreSQL not reachable at {url}: {why}");
+        let shown = crate::redact_password(&url);
+        let message = format!("skipping: PostgreSQL not reachable at {shown}: {why}");
         if postgres_required() {
             panic!("{message} (SWITCHBOARD_REQUIRE_POSTGRES=1)");
         }
