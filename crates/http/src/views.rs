@@ -4,6 +4,7 @@
 use serde::Serialize;
 use switchboard_core::CreatedApiKey;
 use switchboard_core::orgs::Me;
+use switchboard_domain::Secret;
 use switchboard_store::{Actor, ApiKey, AuditEntry, Member, Org, Team};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -129,13 +130,20 @@ pub struct CreatedApiKeyView {
     #[serde(flatten)]
     pub key: ApiKeyView,
     /// Shown this once; store it now.
-    pub secret: String,
+    #[serde(serialize_with = "expose")]
+    #[schema(value_type = String)]
+    pub secret: Secret,
+}
+
+/// Serializes a secret into the one answer meant to carry it; `Debug` still hides it.
+pub fn expose<S: serde::Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(secret.expose())
 }
 
 impl From<CreatedApiKey> for CreatedApiKeyView {
     fn from(c: CreatedApiKey) -> Self {
         Self {
-            secret: c.secret.expose().clone(),
+            secret: c.secret,
             key: c.key.into(),
         }
     }

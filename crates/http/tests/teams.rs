@@ -31,6 +31,13 @@ both_backends! {
         let res = app.post_json(&format!("/v1/teams/{id}/members"), json!({ "user_id": other.owner_id })).await;
         res.assert_problem(404, "not_found");
 
+        // Deletions as the other organization: refused, and nothing gone.
+        for path in [format!("/v1/teams/{id}/members/{ana_id}"), format!("/v1/teams/{id}")] {
+            let res = app.call(reqwest::Method::DELETE, &path).bearer(&other.key).send().await;
+            res.assert_problem(404, "not_found");
+        }
+        assert_eq!(app.get(&format!("/v1/teams/{id}/members")).await.json["data"][0]["id"], ana_id);
+
         app.delete(&format!("/v1/teams/{id}/members/{ana_id}")).await.assert_status(204);
         assert_eq!(app.get(&format!("/v1/teams/{id}/members")).await.json["data"], json!([]));
         app.delete(&format!("/v1/teams/{id}")).await.assert_status(204);

@@ -29,6 +29,10 @@ both_backends! {
         assert_eq!(p["what"], "membership");
 
         app.assert_tenant_isolation().await;
+        let other = app.other_org().await.key.clone();
+        let res = app.call(Method::DELETE, &format!("/v1/users/{id}")).bearer(&other).send().await;
+        res.assert_problem(404, "not_found");
+        app.get(&format!("/v1/users/{id}")).await.assert_status(200);
         app.delete(&format!("/v1/users/{id}")).await.assert_status(204);
         app.get(&format!("/v1/users/{id}")).await.assert_problem(404, "not_found");
         let audit = app.get(&format!("/v1/audit-log?target_type=user&target_id={id}")).await;

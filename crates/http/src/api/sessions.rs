@@ -42,7 +42,9 @@ pub struct LoginResponse {
     pub user_id: Uuid,
     pub org_id: Uuid,
     /// Send back as `X-CSRF-Token` on every POST, PATCH and DELETE made with the cookie.
-    pub csrf_token: String,
+    #[serde(serialize_with = "crate::views::expose")]
+    #[schema(value_type = String)]
+    pub csrf_token: Secret,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: OffsetDateTime,
@@ -87,7 +89,7 @@ pub async fn login(State(s): State<AppState>, req: Request) -> Result<Response, 
     let body = LoginResponse {
         user_id: done.user.id.0,
         org_id: done.org_id.0,
-        csrf_token: done.csrf_token.expose().clone(),
+        csrf_token: done.csrf_token,
         expires_at: done.expires_at,
     };
     Ok(with_cookie(JsonOut(body).into_response(), &cookie))
