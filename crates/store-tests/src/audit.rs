@@ -160,6 +160,14 @@ pub async fn audit_newest_first_with_filters_and_paging(s: Arc<dyn Store>) {
         .await
         .is_empty()
     );
+    // The actor filter matches the actor's id, not only its kind.
+    for stranger in [
+        Actor::User(switchboard_domain::UserId::new()),
+        Actor::ApiKey(switchboard_domain::ApiKeyId::new()),
+    ] {
+        let got = list(&*s, o.id, f(None, None, None, Some(stranger)), all).await;
+        assert!(got.is_empty(), "{stranger:?} never acted: {got:?}");
+    }
 
     // Paging walks down the ids.
     let p1 = s

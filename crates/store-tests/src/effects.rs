@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use switchboard_domain::Role;
 use switchboard_store::{
-    ApiKey, AuditFilter, Effects, JobFilter, NewJob, PageRequest, Store, User,
+    ApiKey, AuditEntry, AuditFilter, Effects, JobFilter, NewJob, PageRequest, Store, User,
 };
 
 use crate::fixtures::{
@@ -153,4 +153,33 @@ pub async fn failed_change_writes_no_audit_and_no_job(s: Arc<dyn Store>) {
         .await
         .expect("the successful change's job");
     assert_eq!(j.kind, kind);
+}
+
+pub async fn change_whose_effects_fail_does_not_happen(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let first = audit(o.id, "team.created", "team", None);
+    s.create_team(&team(o.id, "Support"), &Effects::audit(first.clone()))
+        .await
+        .expect("create team");
+
+    // The change itself is fine; its audit entry reuses an id, so the effects cannot be
+    // written after the change was: both or neither.
+    let t = team(o.id, "Sales");
+    let j = job("effects.fail");
+    let fx = Effects {
+        audit: vec![AuditEntry {
+            action: "team.created.again".to_owned(),
+            ..first.clone()
+        }],
+        jobs: vec![j.clone()],
+    };
+    let r = s.create_team(&t, &fx).await;
+    assert!(r.is_err(), "effects that cannot be written fail the change");
+    assert_not_found(s.get_team(o.id, t.id).await, "the change was undone");
+    assert_not_found(s.get_job(j.id).await, "its job was undone");
+    let entries = s
+        .list_audit(o.id, &AuditFilter::default(), PageRequest::default())
+        .await
+        .expect("audit");
+    assert_eq!(entries.items, vec![first], "only the first entry");
 }
