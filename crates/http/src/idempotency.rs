@@ -82,13 +82,37 @@ pub async fn layer(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("application/json")
             .to_owned(),
-        body: bytes.to_vec(),
+        body: match parts.extensions.get::<SecretFields>() {
+            Some(fields) => redact(&bytes, fields.0),
+            None => bytes.to_vec(),
+        },
     };
     state
         .core
         .finish_idempotent(&principal, &key, &stored)
         .await?;
     Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// Put on a response whose JSON carries secrets (a new API key's): those top-level fields are
+/// stored as `null`, so no secret rests in the idempotency table. A replay then tells the client
+/// what was created, without the secret (rotate the key to get a new one).
+#[derive(Debug, Clone, Copy)]
+pub struct SecretFields(pub &'static [&'static str]);
+
+fn redact(body: &[u8], fields: &[&str]) -> Vec<u8> {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut o)) => {
+            for f in fields {
+                if let Some(v) = o.get_mut(*f) {
+                    *v = serde_json::Value::Null;
+                }
+            }
+            serde_json::Value::Object(o).to_string().into_bytes()
+        }
+        // Not a JSON object (an error page): it holds no secret field to hide.
+        _ => body.to_vec(),
+    }
 }
 
 /// SHA-256 over method, path and body, with separators so that fields cannot run together.
@@ -116,6 +140,13 @@ fn replay(stored: StoredResponse) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_fields_are_stored_as_null() {
+        let stored = redact(br#"{"id":"k","secret":"sbk_x"}"#, &["secret"]);
+        let v: serde_json::Value = serde_json::from_slice(&stored).unwrap();
+        assert_eq!(v, serde_json::json!({ "id": "k", "secret": null }));
+    }
 
     #[test]
     fn the_hash_separates_its_parts() {

@@ -35,6 +35,20 @@ both_backends! {
         res.assert_status(201);
         app.assert_tenant_isolation().await;
     }
+
+    async fn a_replayed_key_creation_never_shows_the_secret_again(app) {
+        let body = json!({ "name": "replayed" });
+        let first = app.call(Method::POST, "/v1/api-keys").header("idempotency-key", "key-1")
+            .json(body.clone()).send().await;
+        let first = first.assert_status(201).clone();
+        assert!(first["secret"].as_str().unwrap().starts_with("sbk_"));
+        let again = app.call(Method::POST, "/v1/api-keys").header("idempotency-key", "key-1")
+            .json(body).send().await;
+        let again = again.assert_status(201);
+        assert_eq!((&again["id"], &again["prefix"]), (&first["id"], &first["prefix"]));
+        assert!(again["secret"].is_null(), "secrets are not stored for replays: {again}");
+        assert_eq!(app.get("/v1/api-keys").await.json["data"].as_array().unwrap().len(), 2);
+    }
 }
 
 #[tokio::test]

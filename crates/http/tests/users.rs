@@ -48,7 +48,15 @@ both_backends! {
         let (res, _) = app.login(&app.org.owner_email, "hijack-attempt").await;
         res.assert_problem(401, "invalid_credentials");
         let (res, _) = app.login(&app.org.owner_email, &app.org.owner_password).await;
-        res.assert_status(200);
+        assert_eq!(res.assert_status(200)["org_id"], app.org.id.to_string(), "the first org by default");
+        let res = app.call(Method::POST, "/v1/auth/login").auth(switchboard_test_support::Auth::None)
+            .json(json!({ "email": app.org.owner_email, "password": app.org.owner_password, "org_id": other.id }))
+            .send().await;
+        assert_eq!(res.assert_status(200)["org_id"], other.id.to_string());
+        let res = app.call(Method::POST, "/v1/auth/login").auth(switchboard_test_support::Auth::None)
+            .json(json!({ "email": app.org.owner_email, "password": app.org.owner_password, "org_id": uuid::Uuid::now_v7() }))
+            .send().await;
+        res.assert_problem(401, "invalid_credentials");
     }
 
     async fn roles_cannot_escalate_and_the_last_owner_stays(app) {

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::extract::{Caller, Json, Path, Query};
+use crate::idempotency::SecretFields;
 use crate::pagination::{PageOf, PageParams};
 use crate::views::{ApiKeyView, CreatedApiKeyView};
 use crate::{ApiError, AppState};
@@ -56,7 +57,7 @@ pub async fn list_api_keys(
 
 #[utoipa::path(post, path = "/v1/api-keys", tag = "api-keys", request_body = CreateApiKeyRequest,
     params(crate::openapi::IdempotencyKey),
-    responses((status = 201, body = CreatedApiKeyView), crate::openapi::Errors))]
+    responses((status = 201, body = CreatedApiKeyView, description = "The key and its secret, shown once (`null` in an idempotent replay)"), crate::openapi::Errors))]
 pub async fn create_api_key(
     State(s): State<AppState>,
     Caller(p): Caller,
@@ -70,11 +71,13 @@ pub async fn create_api_key(
         expires_at: req.expires_at,
     };
     let created = s.core.create_api_key(&p, new).await?;
-    Ok((
+    let mut res = (
         StatusCode::CREATED,
         JsonOut(CreatedApiKeyView::from(created)),
     )
-        .into_response())
+        .into_response();
+    res.extensions_mut().insert(SecretFields(&["secret"]));
+    Ok(res)
 }
 
 #[utoipa::path(get, path = "/v1/api-keys/{id}", tag = "api-keys",
@@ -109,13 +112,17 @@ pub async fn revoke_api_key(
     Ok(JsonOut(s.core.revoke_api_key(&p, id).await?.into()))
 }
 
-/// A new secret (shown once); the old one stops working at once.
+/// A new secret (shown once); the old one stops working at once. A replay with the same
+/// `Idempotency-Key` answers `secret: null`: secrets are never stored.
 #[utoipa::path(post, path = "/v1/api-keys/{id}/rotate", tag = "api-keys",
     params(("id" = Uuid, Path)), responses((status = 200, body = CreatedApiKeyView), crate::openapi::Errors))]
 pub async fn rotate_api_key(
     State(s): State<AppState>,
     Caller(p): Caller,
     Path(id): Path<ApiKeyId>,
-) -> Result<JsonOut<CreatedApiKeyView>, ApiError> {
-    Ok(JsonOut(s.core.rotate_api_key(&p, id).await?.into()))
+) -> Result<Response, ApiError> {
+    let rotated = CreatedApiKeyView::from(s.core.rotate_api_key(&p, id).await?);
+    let mut res = JsonOut(rotated).into_response();
+    res.extensions_mut().insert(SecretFields(&["secret"]));
+    Ok(res)
 }
