@@ -5,11 +5,13 @@ mod claim;
 mod concurrency;
 mod queue;
 mod redrive;
+mod wake;
 
 pub use claim::*;
 pub use concurrency::*;
 pub use queue::*;
 pub use redrive::*;
+pub use wake::*;
 
 use switchboard_domain::Timestamp;
 use switchboard_store::{ClaimRequest, Job, JobState, NewJob, Store};
