@@ -46,7 +46,7 @@ async fn authenticate(state: &AppState, req: &Parts) -> Result<Principal, ApiErr
         let secret = auth
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(bearer_token)
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .ok_or(CoreError::Unauthenticated)?;
@@ -65,6 +65,12 @@ async fn authenticate(state: &AppState, req: &Parts) -> Result<Principal, ApiErr
         }
     }
     Ok(auth.principal)
+}
+
+/// The credentials of `Bearer <token>`; the scheme name is case-insensitive (RFC 9110).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
 }
 
 fn is_safe(m: &Method) -> bool {
@@ -102,6 +108,14 @@ mod tests {
         h.insert(header::COOKIE, "a=1; sb_session=tok; b=2".parse().unwrap());
         assert_eq!(session_cookie(&h).as_deref(), Some("tok"));
         assert_eq!(session_cookie(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn bearer_schemes_ignore_case() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer"), None);
     }
 
     #[test]
