@@ -40,10 +40,10 @@ both_backends! {
         let p = res.assert_problem(403, "insufficient_scope");
         assert_eq!(p["scope"], "teams:manage");
 
-        let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(1);
+        let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
         let soon = soon.format(&time::format_description::well_known::Rfc3339).unwrap();
         let (_, expiring) = app.create_api_key(json!({ "name": "e", "expires_at": soon })).await;
-        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(2600)).await;
         let res = app.call(reqwest::Method::GET, "/v1/teams").bearer(&expiring).send().await;
         res.assert_problem(401, "api_key_expired");
 
