@@ -84,6 +84,7 @@ macro_rules! conformance_suite {
                 org_create_get_rename,
                 org_unknown_is_not_found,
                 org_names_are_unique_case_insensitively,
+                names_compare_case_insensitively_beyond_ascii,
                 org_list_pages_ascending_by_id,
             }
             users {

@@ -119,3 +119,33 @@ pub async fn org_list_pages_ascending_by_id(s: Arc<dyn Store>) {
     assert_eq!(all.items.len(), 5);
     assert_eq!(all.next, None, "a full last page has no next");
 }
+
+pub async fn names_compare_case_insensitively_beyond_ascii(s: Arc<dyn Store>) {
+    // Pairs that are one name in two cases: Latin with umlauts, Cyrillic, and Greek, whose
+    // lower-case sigma is `ς` at the end of a word and `σ` elsewhere.
+    let pairs = [
+        ("Ärzte Nord", "ÄRZTE NORD"),
+        ("Москва Тур", "МОСКВА ТУР"),
+        ("ΟΔΟΣ", "οδος"),
+    ];
+    for (first, second) in pairs {
+        let mut a = org();
+        a.name = name(first);
+        s.create_org(&a, &none()).await.expect("create org");
+        let mut b = org();
+        b.name = name(second);
+        assert_conflict(
+            s.create_org(&b, &none()).await,
+            "org_name",
+            &format!("org {second:?} after {first:?}"),
+        );
+        let t = crate::fixtures::team(a.id, first);
+        s.create_team(&t, &none()).await.expect("create team");
+        assert_conflict(
+            s.create_team(&crate::fixtures::team(a.id, second), &none())
+                .await,
+            "team_name",
+            &format!("team {second:?} after {first:?}"),
+        );
+    }
+}
