@@ -147,6 +147,7 @@ macro_rules! conformance_suite {
                 dedup_key_within_one_batch,
                 list_jobs_filters_and_paging,
                 purge_done_jobs_frees_the_dedup_key,
+                payloads_and_errors_with_nul_round_trip,
                 claim_respects_run_at_kinds_priority_and_limit,
                 finish_applies_done_retry_dead,
                 release_hands_back_without_counting,

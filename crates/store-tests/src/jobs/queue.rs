@@ -287,3 +287,29 @@ pub async fn purge_done_jobs_frees_the_dedup_key(s: Arc<dyn Store>) {
         "dead jobs keep their key"
     );
 }
+
+/// Payloads and provider errors come from outside and may hold any character, NUL included;
+/// refusing them would leave an inbound event unqueued or a job that can never be finished.
+pub async fn payloads_and_errors_with_nul_round_trip(s: Arc<dyn Store>) {
+    let t = switchboard_domain::now();
+    let payload = serde_json::json!({ "text": "before\u{0}after", "nested": ["\u{0}"] });
+    let j = NewJob::new(None, "nul.payload", payload.clone()).at(t);
+    s.enqueue(std::slice::from_ref(&j))
+        .await
+        .expect("enqueue a payload holding NUL");
+    assert_eq!(s.get_job(j.id).await.expect("get").payload, payload);
+
+    let claimed = claim(&*s, "w", &["nul.payload"], 1, t).await;
+    assert_eq!(claimed.len(), 1);
+    let error = "provider said \u{0}garbage".to_owned();
+    let dead = JobOutcome::Dead {
+        error: error.clone(),
+    };
+    let n = s
+        .finish("w", &[(j.id, dead)], t)
+        .await
+        .expect("finish with an error holding NUL");
+    assert_eq!(n, 1);
+    let got = s.get_job(j.id).await.expect("get");
+    assert_eq!((got.state, got.last_error), (JobState::Dead, Some(error)));
+}
