@@ -2,12 +2,15 @@
 -- Unique indexes and constraints are named after the `what` of `StoreError::Conflict` they
 -- raise, so errors.rs maps a violation by its constraint name alone.
 
+-- Case-insensitive names keep a `name_key`, lower-cased in Rust: PostgreSQL's lower() folds some
+-- scripts differently (a Greek final sigma), and both backends must refuse exactly the same names.
 CREATE TABLE orgs (
     id          uuid PRIMARY KEY,
     name        text NOT NULL,
+    name_key    text NOT NULL,
     created_at  timestamptz NOT NULL
 );
-CREATE UNIQUE INDEX org_name ON orgs (lower(name));
+CREATE UNIQUE INDEX org_name ON orgs (name_key);
 
 CREATE TABLE users (
     id                   uuid PRIMARY KEY,
@@ -46,10 +49,11 @@ CREATE TABLE teams (
     id           uuid PRIMARY KEY,
     org_id       uuid NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     name         text NOT NULL,
+    name_key     text NOT NULL,
     description  text NOT NULL DEFAULT '',
     created_at   timestamptz NOT NULL
 );
-CREATE UNIQUE INDEX team_name ON teams (org_id, lower(name));
+CREATE UNIQUE INDEX team_name ON teams (org_id, name_key);
 
 CREATE TABLE team_members (
     org_id   uuid NOT NULL,
@@ -114,7 +118,8 @@ CREATE TABLE jobs (
     id            uuid PRIMARY KEY,
     org_id        uuid,
     kind          text NOT NULL,
-    payload       jsonb NOT NULL,
+    -- `json`, not `jsonb`: payloads come from outside and may hold "\u0000", which jsonb refuses.
+    payload       json NOT NULL,
     dedup_key     text,
     priority      smallint NOT NULL DEFAULT 0,
     run_at        timestamptz NOT NULL,
@@ -124,7 +129,8 @@ CREATE TABLE jobs (
                   CHECK (state IN ('ready', 'running', 'done', 'dead')),
     lease_owner   text,
     lease_until   timestamptz,
-    last_error    text,
+    -- UTF-8 bytes, not text: a provider's error may hold NUL, which a text column refuses.
+    last_error    bytea,
     created_at    timestamptz NOT NULL,
     updated_at    timestamptz NOT NULL
 );

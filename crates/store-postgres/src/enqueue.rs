@@ -29,8 +29,8 @@ pub(crate) async fn insert(
     let inserted: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO jobs (id, org_id, kind, payload, dedup_key, priority, run_at, max_attempts,
                            created_at, updated_at)
-         SELECT id, org_id, kind, payload, dedup_key, priority, run_at, max_attempts, $9, $9
-         FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::int2[],
+         SELECT id, org_id, kind, payload::json, dedup_key, priority, run_at, max_attempts, $9, $9
+         FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int2[],
                      $7::timestamptz[], $8::int4[])
               WITH ORDINALITY AS j(id, org_id, kind, payload, dedup_key, priority, run_at,
                                    max_attempts, ord)
@@ -45,7 +45,12 @@ pub(crate) async fn insert(
             .collect::<Vec<_>>(),
     )
     .bind(jobs.iter().map(|j| j.kind.as_str()).collect::<Vec<_>>())
-    .bind(jobs.iter().map(|j| &j.payload).collect::<Vec<_>>())
+    // Sent as JSON text, where NUL is the escape `\u0000`, and cast to `json` by the server.
+    .bind(
+        jobs.iter()
+            .map(|j| j.payload.to_string())
+            .collect::<Vec<_>>(),
+    )
     .bind(
         jobs.iter()
             .map(|j| j.dedup_key.as_deref())

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::errors::corrupt;
 
-pub(crate) const COLUMNS: &str = "id, org_id, kind, payload, dedup_key, priority, run_at, attempts, \
+pub(crate) const COLUMNS: &str = "id, org_id, kind, payload::text AS payload, dedup_key, priority, run_at, attempts, \
                        max_attempts, state, lease_owner, lease_until, last_error, created_at, \
                        updated_at";
 
@@ -16,7 +16,8 @@ pub(crate) struct JobRow {
     id: Uuid,
     org_id: Option<Uuid>,
     kind: String,
-    payload: serde_json::Value,
+    /// As text: the column is `json`, which sqlx decodes only through a string.
+    payload: String,
     dedup_key: Option<String>,
     priority: i16,
     run_at: OffsetDateTime,
@@ -25,7 +26,7 @@ pub(crate) struct JobRow {
     state: String,
     lease_owner: Option<String>,
     lease_until: Option<OffsetDateTime>,
-    last_error: Option<String>,
+    last_error: Option<Vec<u8>>,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
 }
@@ -37,7 +38,7 @@ impl TryFrom<JobRow> for Job {
             id: JobId(r.id),
             org_id: r.org_id.map(OrgId),
             kind: r.kind,
-            payload: r.payload,
+            payload: serde_json::from_str(&r.payload).map_err(|e| corrupt("job payload", e))?,
             dedup_key: r.dedup_key,
             priority: r.priority,
             run_at: r.run_at,
@@ -47,7 +48,11 @@ impl TryFrom<JobRow> for Job {
             state: JobState::parse(&r.state).ok_or_else(|| corrupt("job state", &r.state))?,
             lease_owner: r.lease_owner,
             lease_until: r.lease_until,
-            last_error: r.last_error,
+            last_error: r
+                .last_error
+                .map(String::from_utf8)
+                .transpose()
+                .map_err(|e| corrupt("job error", e))?,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })

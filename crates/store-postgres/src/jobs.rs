@@ -105,15 +105,15 @@ impl JobStore for PgStore {
         let mut ids = Vec::with_capacity(outcomes.len());
         let mut states = Vec::with_capacity(outcomes.len());
         let mut run_ats: Vec<Option<Timestamp>> = Vec::with_capacity(outcomes.len());
-        let mut errors: Vec<Option<&str>> = Vec::with_capacity(outcomes.len());
+        let mut errors: Vec<Option<&[u8]>> = Vec::with_capacity(outcomes.len());
         for (id, outcome) in outcomes {
             ids.push(id.0);
             let (state, run_at, error) = match outcome {
                 JobOutcome::Done => (JobState::Done, None, None),
                 JobOutcome::Retry { run_at, error } => {
-                    (JobState::Ready, Some(*run_at), Some(error.as_str()))
+                    (JobState::Ready, Some(*run_at), Some(error.as_bytes()))
                 }
-                JobOutcome::Dead { error } => (JobState::Dead, None, Some(error.as_str())),
+                JobOutcome::Dead { error } => (JobState::Dead, None, Some(error.as_bytes())),
             };
             states.push(state.as_str());
             run_ats.push(run_at);
@@ -125,7 +125,7 @@ impl JobStore for PgStore {
              SET state = o.state, run_at = COALESCE(o.run_at, j.run_at),
                  last_error = COALESCE(o.error, j.last_error),
                  lease_owner = NULL, lease_until = NULL, updated_at = $6
-             FROM UNNEST($1::uuid[], $2::text[], $3::timestamptz[], $4::text[])
+             FROM UNNEST($1::uuid[], $2::text[], $3::timestamptz[], $4::bytea[])
                   AS o(id, state, run_at, error)
              WHERE j.id = o.id AND j.state = 'running' AND j.lease_owner = $5",
         )

@@ -214,6 +214,13 @@ fn connect_options(config: &PgConfig) -> Result<PgConnectOptions> {
     Ok(options)
 }
 
+/// The form of a name that uniqueness compares: lower-cased by Rust's full Unicode rules (the
+/// SQLite backend does the same), since PostgreSQL's `lower()` differs in places, e.g. it does
+/// not produce a Greek final sigma, so `ΟΔΟΣ` and `οδος` would both be accepted.
+pub(crate) fn name_key(name: &switchboard_domain::Name) -> String {
+    name.as_str().to_lowercase()
+}
+
 /// Names the connections after their schema, so an operator (or a test cleaning up its schema)
 /// can tell in `pg_stat_activity` which installation a backend serves.
 pub(crate) fn application_name(schema: Option<&str>) -> String {

@@ -1,5 +1,5 @@
 //! Organizations (the tenants). Names are unique case-insensitively through the `org_name` index
-//! on `lower(name)`.
+//! on `name_key`, the name lower-cased in Rust (see [`crate::name_key`]).
 
 use switchboard_domain::{Name, OrgId};
 use switchboard_store::{Effects, Org, OrgStore, Page, PageRequest, Result, StoreError};
@@ -31,9 +31,10 @@ impl TryFrom<OrgRow> for Org {
 impl OrgStore for PgStore {
     async fn create_org(&self, org: &Org, effects: &Effects) -> Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, $3)")
+        sqlx::query("INSERT INTO orgs (id, name, name_key, created_at) VALUES ($1, $2, $3, $4)")
             .bind(org.id.0)
             .bind(org.name.as_str())
+            .bind(crate::name_key(&org.name))
             .bind(org.created_at)
             .execute(&mut *tx)
             .await
@@ -73,9 +74,10 @@ impl OrgStore for PgStore {
 
     async fn rename_org(&self, id: OrgId, name: &Name, effects: &Effects) -> Result<()> {
         let mut tx = self.begin().await?;
-        let renamed = sqlx::query("UPDATE orgs SET name = $2 WHERE id = $1")
+        let renamed = sqlx::query("UPDATE orgs SET name = $2, name_key = $3 WHERE id = $1")
             .bind(id.0)
             .bind(name.as_str())
+            .bind(crate::name_key(name))
             .execute(&mut *tx)
             .await
             .map_err(db)?

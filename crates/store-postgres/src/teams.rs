@@ -1,5 +1,5 @@
 //! Teams inside one organization and their members. Names are unique per organization,
-//! case-insensitively (the `team_name` index on `(org_id, lower(name))`).
+//! case-insensitively (the `team_name` index on `(org_id, name_key)`, see [`crate::name_key`]).
 
 use switchboard_domain::{Name, OrgId, TeamId, UserId};
 use switchboard_store::{Effects, Member, Page, PageRequest, Result, StoreError, Team, TeamStore};
@@ -47,12 +47,13 @@ impl TeamStore for PgStore {
     async fn create_team(&self, team: &Team, effects: &Effects) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
-            "INSERT INTO teams (id, org_id, name, description, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO teams (id, org_id, name, name_key, description, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(team.id.0)
         .bind(team.org_id.0)
         .bind(team.name.as_str())
+        .bind(crate::name_key(&team.name))
         .bind(&team.description)
         .bind(team.created_at)
         .execute(&mut *tx)
@@ -99,12 +100,14 @@ impl TeamStore for PgStore {
     async fn update_team(&self, team: &Team, effects: &Effects) -> Result<()> {
         let mut tx = self.begin().await?;
         let updated = sqlx::query(
-            "UPDATE teams SET name = $3, description = $4 WHERE org_id = $1 AND id = $2",
+            "UPDATE teams SET name = $3, name_key = $5, description = $4
+             WHERE org_id = $1 AND id = $2",
         )
         .bind(team.org_id.0)
         .bind(team.id.0)
         .bind(team.name.as_str())
         .bind(&team.description)
+        .bind(crate::name_key(&team.name))
         .execute(&mut *tx)
         .await
         .map_err(db)?
