@@ -40,11 +40,8 @@ both_backends! {
         let p = res.assert_problem(403, "insufficient_scope");
         assert_eq!(p["scope"], "teams:manage");
 
-        let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
-        let soon = soon.format(&time::format_description::well_known::Rfc3339).unwrap();
-        let (_, expiring) = app.create_api_key(json!({ "name": "e", "expires_at": soon })).await;
-        tokio::time::sleep(std::time::Duration::from_millis(2600)).await;
-        let res = app.call(reqwest::Method::GET, "/v1/teams").bearer(&expiring).send().await;
+        let expired = app.expired_api_key().await;
+        let res = app.call(reqwest::Method::GET, "/v1/teams").bearer(&expired).send().await;
         res.assert_problem(401, "api_key_expired");
 
         let (_, fenced) = app.create_api_key(json!({ "name": "f", "allowed_ips": ["203.0.113.0/24"] })).await;

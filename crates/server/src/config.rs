@@ -192,7 +192,10 @@ mod humantime_serde_compat {
 }
 
 #[cfg(test)]
-#[expect(clippy::result_large_err, reason = "figment's Jail closures return its large error type")]
+#[expect(
+    clippy::result_large_err,
+    reason = "figment's Jail closures return its large error type"
+)]
 mod tests {
     use super::*;
 

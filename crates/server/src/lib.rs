@@ -43,10 +43,7 @@ pub async fn serve_with_store(
     let app = switchboard_http::router(core, config.http.clone());
 
     let workers = config.jobs.enabled.then(|| {
-        let runner = maintenance::register(
-            switchboard_jobs::Runner::new(store.clone(), config.jobs.runner()),
-            store.clone(),
-        );
+        let runner = workers(store.clone(), &config);
         let token = shutdown.clone();
         tokio::spawn(async move { runner.run(token).await })
     });
@@ -68,6 +65,13 @@ pub async fn serve_with_store(
     let _ = scheduler.await;
     store.close().await;
     served.map_err(Into::into)
+}
+
+/// The job runner with every handler this build knows. `serve` runs it in the background; tests
+/// call `run_pending()` on it to drain the queue deterministically.
+pub fn workers(store: Arc<dyn Store>, config: &Config) -> switchboard_jobs::Runner {
+    let runner = switchboard_jobs::Runner::new(store.clone(), config.jobs.runner());
+    maintenance::register(runner, store)
 }
 
 /// Cancels the token on Ctrl-C or SIGTERM.

@@ -1,5 +1,5 @@
-//! Test harness: `TestApp::spawn(Backend::Sqlite | Backend::Postgres)` runs the real router on
-//! 127.0.0.1:0 over a fresh store (temp dir or fresh schema) with a fresh organization, and offers
+//! Test harness: `TestApp::spawn(Backend::Sqlite | Backend::Postgres)` runs the real wiring
+//! (`switchboard::serve_with_store`, as `switchboard serve` does) on 127.0.0.1:0 over a fresh store (temp dir or fresh schema) with a fresh organization, and offers
 //! a client that reads like the product (`app.get(..)`, `app.post_json(..)`, `app.login(..)`).
 //! Requests made as the organization's owner are recorded so that `assert_tenant_isolation()` can
 //! replay them as another organization (see `docs/tenant-isolation.md`).
@@ -82,13 +82,16 @@ pub struct TestApp {
     http: reqwest::Client,
     other: tokio::sync::OnceCell<OrgFixture>,
     recorded: Mutex<Vec<Recorded>>,
-    server: tokio::task::JoinHandle<()>,
+    /// The job runner with the server's handlers; background workers are off in tests so that
+    /// `run_pending_jobs` decides when work happens.
+    workers: switchboard_jobs::Runner,
+    shutdown: tokio_util::sync::CancellationToken,
     _guard: Guard,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        self.server.abort();
+        self.shutdown.cancel();
     }
 }
 
@@ -114,16 +117,25 @@ impl TestApp {
                 (Arc::new(store), Guard::Postgres(schema))
             }
         };
+        let mut config = switchboard::Config {
+            http: options.http.clone(),
+            core: options.core.clone(),
+            ..Default::default()
+        };
+        config.jobs.enabled = false;
         let core = Core::new(store.clone(), options.core.clone());
-        let app = switchboard_http::router(core.clone(), options.http.clone());
+        let workers = switchboard::workers(store.clone(), &config);
         let listener = tokio::net::TcpListener::bind(options.bind)
             .await
             .expect("bind test listener");
         let addr = listener.local_addr().expect("local addr");
-        let server = tokio::spawn(async move {
-            let service = app.into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, service).await.expect("test server");
-        });
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        tokio::spawn(switchboard::serve_with_store(
+            config,
+            store.clone(),
+            listener,
+            shutdown.clone(),
+        ));
         let org = make_org(&core, &store, "Acme", "owner@acme.test").await;
         Some(TestApp {
             base_url: format!("http://{addr}"),
@@ -137,9 +149,44 @@ impl TestApp {
                 .expect("http client"),
             other: tokio::sync::OnceCell::new(),
             recorded: Mutex::new(Vec::new()),
-            server,
+            workers,
+            shutdown,
             _guard: guard,
         })
+    }
+
+    /// Runs every due job with the server's handlers until none is left; returns how many ran.
+    pub async fn run_pending_jobs(&self) -> usize {
+        self.workers.run_pending().await.expect("run pending jobs")
+    }
+
+    /// An API key of the test's organization whose expiry has already passed, written straight
+    /// to the store (the API refuses to create one), so expiry is tested without waiting.
+    pub async fn expired_api_key(&self) -> String {
+        let (prefix, secret) = switchboard_core::tokens::new_api_key_secret();
+        let now = switchboard_domain::now();
+        let key = switchboard_store::ApiKey {
+            id: switchboard_domain::ApiKeyId::new(),
+            org_id: switchboard_domain::OrgId(self.org.id),
+            name: Name::parse("expired").expect("name"),
+            prefix,
+            secret_hash: switchboard_core::tokens::sha256(&secret),
+            scopes: switchboard_domain::Scope::ALL.to_vec(),
+            channel_ids: Vec::new(),
+            allowed_ips: Vec::new(),
+            expires_at: Some(now - time::Duration::seconds(1)),
+            revoked_at: None,
+            created_by_user: None,
+            created_by_key: None,
+            created_at: now - time::Duration::hours(1),
+            last_used_at: None,
+            last_used_ip: None,
+        };
+        self.store
+            .create_api_key(&key, &switchboard_store::Effects::none())
+            .await
+            .expect("insert expired key");
+        secret
     }
 
     /// A second organization with its own owner key, made on first use.
