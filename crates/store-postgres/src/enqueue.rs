@@ -13,7 +13,9 @@ use crate::errors::db;
 /// Inserts jobs in one statement; a job whose dedup key is taken (by an existing row or an earlier
 /// job of the same batch) is skipped and answered with the holder's id. Concurrent enqueues of
 /// one key are safe: the unique index makes the later insert wait for the earlier transaction and
-/// then skip, and the look-up that follows sees the committed holder.
+/// then skip, and the look-up that follows sees the committed holder. Rows go in by dedup key (then
+/// batch order, so the first of a batch's twins wins): every transaction takes key locks in the
+/// same order, so two batches sharing keys wait for each other instead of deadlocking.
 pub(crate) async fn insert(
     conn: &mut PgConnection,
     jobs: &[NewJob],
@@ -34,7 +36,7 @@ pub(crate) async fn insert(
                      $7::timestamptz[], $8::int4[])
               WITH ORDINALITY AS j(id, org_id, kind, payload, dedup_key, priority, run_at,
                                    max_attempts, ord)
-         ORDER BY ord
+         ORDER BY dedup_key, ord
          ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
          RETURNING id",
     )
