@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use switchboard_domain::Role;
 use switchboard_store::{
-    ApiKey, AuditEntry, AuditFilter, Effects, JobFilter, NewJob, PageRequest, Store, User,
+    ApiKey, AuditEntry, AuditFilter, Effects, JobFilter, NewJob, PageRequest, Store, Team, User,
 };
 
 use crate::fixtures::{
@@ -182,4 +182,27 @@ pub async fn change_whose_effects_fail_does_not_happen(s: Arc<dyn Store>) {
         .await
         .expect("audit");
     assert_eq!(entries.items, vec![first], "only the first entry");
+}
+
+/// Free text from users (a team's description) and the audit details that quote it may hold any
+/// character, NUL included, and read back exactly on every backend.
+pub async fn free_text_and_audit_details_with_nul_round_trip(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let t = Team {
+        description: "first line\u{0}rest".to_owned(),
+        ..team(o.id, "Support")
+    };
+    let entry = AuditEntry {
+        details: serde_json::json!({ "after": { "description": t.description } }),
+        ..audit(o.id, "team.created", "team", Some(t.id.to_string()))
+    };
+    s.create_team(&t, &Effects::audit(entry.clone()))
+        .await
+        .expect("create a team whose description holds NUL");
+    assert_eq!(s.get_team(o.id, t.id).await.expect("get team"), t);
+    let entries = s
+        .list_audit(o.id, &AuditFilter::default(), PageRequest::default())
+        .await
+        .expect("audit");
+    assert_eq!(entries.items, vec![entry]);
 }

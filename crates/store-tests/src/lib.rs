@@ -133,6 +133,7 @@ macro_rules! conformance_suite {
                 effects_jobs_ride_the_change,
                 failed_change_writes_no_audit_and_no_job,
                 change_whose_effects_fail_does_not_happen,
+                free_text_and_audit_details_with_nul_round_trip,
             }
             idempotency {
                 idempotency_started_finish_replay_mismatch,
