@@ -8,7 +8,7 @@ use switchboard_store::{
 };
 
 use super::{claim, fresh_job};
-use crate::fixtures::{assert_not_found, job, new_org, plus_secs};
+use crate::fixtures::{assert_not_found, job, new_org, plus_ms, plus_secs};
 
 pub async fn enqueue_returns_ids_in_order_and_stores_fields(s: Arc<dyn Store>) {
     let o = new_org(&*s).await;
@@ -249,17 +249,21 @@ pub async fn purge_done_jobs_frees_the_dedup_key(s: Arc<dyn Store>) {
             },
         ),
     ];
-    assert_eq!(s.finish("w", &outcomes, t).await.expect("finish"), 2);
+    let finished = plus_secs(t, 10);
+    assert_eq!(s.finish("w", &outcomes, finished).await.expect("finish"), 2);
 
+    // "Last updated" is the finish time the worker gave, and "before" is strict.
     assert_eq!(
-        s.purge_done_jobs(plus_secs(t, -3600))
+        s.purge_done_jobs(finished)
             .await
-            .expect("purge old"),
+            .expect("purge at the finish time"),
         0,
-        "nothing that old"
+        "a job finished exactly at `before` stays"
     );
     assert_eq!(
-        s.purge_done_jobs(plus_secs(t, 3600)).await.expect("purge"),
+        s.purge_done_jobs(plus_ms(finished, 1))
+            .await
+            .expect("purge"),
         1,
         "only the done job"
     );
