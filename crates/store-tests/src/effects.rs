@@ -40,6 +40,29 @@ pub async fn effects_jobs_ride_the_change(s: Arc<dyn Store>) {
         .expect("a duplicate job does not fail its change");
     assert_eq!(s.get_team(o.id, t2.id).await.expect("team 2"), t2);
     assert_not_found(s.get_job(dup.id).await, "duplicate job not written");
+
+    // Several entries and jobs in one change: all of them, alongside a duplicate that is skipped.
+    let e1 = audit(o.id, "team.created", "team", None);
+    let e2 = audit(o.id, "member.added", "user", None);
+    let (j1, j2) = (job("multi.a"), job("multi.b"));
+    let skipped = job("multi.c").dedup("welcome-1");
+    let fx = Effects {
+        audit: vec![e1.clone(), e2.clone()],
+        jobs: vec![j1.clone(), skipped.clone(), j2.clone()],
+    };
+    s.create_team(&team(o.id, "Billing"), &fx)
+        .await
+        .expect("create team with several effects");
+    let entries = s
+        .list_audit(o.id, &AuditFilter::default(), PageRequest::default())
+        .await
+        .expect("audit");
+    assert_eq!(entries.items, vec![e2, e1], "both entries, newest first");
+    for j in [&j1, &j2] {
+        let got = s.get_job(j.id).await.expect("every job of the change");
+        assert_eq!(got, fresh_job(j, &got));
+    }
+    assert_not_found(s.get_job(skipped.id).await, "the duplicate among them");
 }
 
 pub async fn failed_change_writes_no_audit_and_no_job(s: Arc<dyn Store>) {
