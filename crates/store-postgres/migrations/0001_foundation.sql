@@ -50,7 +50,8 @@ CREATE TABLE teams (
     org_id       uuid NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     name         text NOT NULL,
     name_key     text NOT NULL,
-    description  text NOT NULL DEFAULT '',
+    -- UTF-8 bytes, not text: free text typed by users may hold NUL, which a text column refuses.
+    description  bytea NOT NULL DEFAULT '',
     created_at   timestamptz NOT NULL
 );
 CREATE UNIQUE INDEX team_name ON teams (org_id, name_key);
@@ -94,7 +95,9 @@ CREATE TABLE audit_log (
     target_id    text,
     ip           text,
     request_id   text,
-    details      jsonb NOT NULL,
+    -- `json` rather than `jsonb` for the same reason as jobs.payload: values quoted from requests
+    -- may hold "\u0000", and an audit entry must never be the reason a change fails.
+    details      json NOT NULL,
     created_at   timestamptz NOT NULL
 );
 CREATE INDEX audit_log_org ON audit_log (org_id, id DESC);

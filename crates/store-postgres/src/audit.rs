@@ -55,14 +55,15 @@ pub(crate) async fn insert(conn: &mut PgConnection, entries: &[AuditEntry]) -> R
         target_ids.push(e.target_id.as_deref());
         ips.push(e.ip.as_deref());
         request_ids.push(e.request_id.as_deref());
-        details.push(&e.details);
+        // As JSON text (NUL is the escape `\u0000` there), cast to `json` by the server.
+        details.push(e.details.to_string());
         created.push(e.created_at);
     }
     sqlx::query(
         "INSERT INTO audit_log (id, org_id, actor_type, actor_id, action, target_type, target_id,
                                 ip, request_id, details, created_at)
          SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[],
-                              $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[],
+                              $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]::json[],
                               $11::timestamptz[])",
     )
     .bind(ids)
@@ -93,7 +94,8 @@ struct AuditRow {
     target_id: Option<String>,
     ip: Option<String>,
     request_id: Option<String>,
-    details: serde_json::Value,
+    /// As text: the column is `json`, which sqlx decodes only through a string.
+    details: String,
     created_at: OffsetDateTime,
 }
 
@@ -109,7 +111,7 @@ impl TryFrom<AuditRow> for AuditEntry {
             target_id: r.target_id,
             ip: r.ip,
             request_id: r.request_id,
-            details: r.details,
+            details: serde_json::from_str(&r.details).map_err(|e| corrupt("audit details", e))?,
             created_at: r.created_at,
         })
     }
@@ -132,7 +134,7 @@ impl AuditStore for PgStore {
         };
         let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT id, org_id, actor_type, actor_id, action, target_type, target_id, ip,
-                    request_id, details, created_at
+                    request_id, details::text AS details, created_at
              FROM audit_log
              WHERE org_id = $1
                AND ($2::text IS NULL OR action = $2)

@@ -14,7 +14,8 @@ struct TeamRow {
     id: Uuid,
     org_id: Uuid,
     name: String,
-    description: String,
+    /// UTF-8 bytes (the column is `bytea`, see the migration).
+    description: Vec<u8>,
     created_at: OffsetDateTime,
 }
 
@@ -25,7 +26,8 @@ impl TryFrom<TeamRow> for Team {
             id: TeamId(r.id),
             org_id: OrgId(r.org_id),
             name: Name::parse(&r.name).map_err(|e| corrupt("team name", e))?,
-            description: r.description,
+            description: String::from_utf8(r.description)
+                .map_err(|e| corrupt("team description", e))?,
             created_at: r.created_at,
         })
     }
@@ -54,7 +56,7 @@ impl TeamStore for PgStore {
         .bind(team.org_id.0)
         .bind(team.name.as_str())
         .bind(crate::name_key(&team.name))
-        .bind(&team.description)
+        .bind(team.description.as_bytes())
         .bind(team.created_at)
         .execute(&mut *tx)
         .await
@@ -106,7 +108,7 @@ impl TeamStore for PgStore {
         .bind(team.org_id.0)
         .bind(team.id.0)
         .bind(team.name.as_str())
-        .bind(&team.description)
+        .bind(team.description.as_bytes())
         .bind(crate::name_key(&team.name))
         .execute(&mut *tx)
         .await
