@@ -19,7 +19,8 @@ CREATE TABLE users (
     password_hash        text,
     password_changed_at  timestamptz,
     created_at           timestamptz NOT NULL,
-    failed_logins        integer NOT NULL DEFAULT 0,
+    -- bigint for the full range of the u32 counters (as on SQLite), here and in jobs.
+    failed_logins        bigint NOT NULL DEFAULT 0,
     login_locked_until   timestamptz
 );
 
@@ -126,8 +127,8 @@ CREATE TABLE jobs (
     dedup_key     text,
     priority      smallint NOT NULL DEFAULT 0,
     run_at        timestamptz NOT NULL,
-    attempts      integer NOT NULL DEFAULT 0,
-    max_attempts  integer NOT NULL,
+    attempts      bigint NOT NULL DEFAULT 0,
+    max_attempts  bigint NOT NULL,
     state         text NOT NULL DEFAULT 'ready'
                   CHECK (state IN ('ready', 'running', 'done', 'dead')),
     lease_owner   text,

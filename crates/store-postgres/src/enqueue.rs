@@ -24,16 +24,12 @@ pub(crate) async fn insert(
         return Ok(Vec::new());
     }
     let now = switchboard_domain::now();
-    let max_attempts = jobs
-        .iter()
-        .map(|j| i32::try_from(j.max_attempts).unwrap_or(i32::MAX))
-        .collect::<Vec<_>>();
     let inserted: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO jobs (id, org_id, kind, payload, dedup_key, priority, run_at, max_attempts,
                            created_at, updated_at)
          SELECT id, org_id, kind, payload::json, dedup_key, priority, run_at, max_attempts, $9, $9
          FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int2[],
-                     $7::timestamptz[], $8::int4[])
+                     $7::timestamptz[], $8::int8[])
               WITH ORDINALITY AS j(id, org_id, kind, payload, dedup_key, priority, run_at,
                                    max_attempts, ord)
          ORDER BY dedup_key, ord
@@ -60,7 +56,11 @@ pub(crate) async fn insert(
     )
     .bind(jobs.iter().map(|j| j.priority).collect::<Vec<_>>())
     .bind(jobs.iter().map(|j| j.run_at).collect::<Vec<_>>())
-    .bind(max_attempts)
+    .bind(
+        jobs.iter()
+            .map(|j| i64::from(j.max_attempts))
+            .collect::<Vec<_>>(),
+    )
     .bind(now)
     .fetch_all(&mut *conn)
     .await

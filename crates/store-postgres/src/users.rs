@@ -147,7 +147,7 @@ impl UserStore for PgStore {
     }
 
     async fn login_throttle(&self, id: UserId) -> Result<LoginThrottle> {
-        let (failed, locked_until): (i32, Option<OffsetDateTime>) =
+        let (failed, locked_until): (i64, Option<OffsetDateTime>) =
             sqlx::query_as("SELECT failed_logins, login_locked_until FROM users WHERE id = $1")
                 .bind(id.0)
                 .fetch_optional(self.pool())
@@ -165,7 +165,7 @@ impl UserStore for PgStore {
             "UPDATE users SET failed_logins = $2, login_locked_until = $3 WHERE id = $1",
         )
         .bind(id.0)
-        .bind(i32::try_from(throttle.failed_logins).unwrap_or(i32::MAX))
+        .bind(i64::from(throttle.failed_logins))
         .bind(throttle.locked_until)
         .execute(self.pool())
         .await
