@@ -4,8 +4,8 @@
 
 use switchboard_store::StoreError;
 
-/// Unique constraints and the rule each one reports. A name missing here still yields a
-/// `Conflict`, reported as `"unique"`.
+/// Unique constraints and the rule each one reports. A primary key (`*_pkey`) reports `"id"`;
+/// any other name missing here still yields a `Conflict`, reported as `"unique"`.
 const UNIQUE_RULES: &[(&str, &str)] = &[
     ("org_name", "org_name"),
     ("email", "email"),
@@ -33,17 +33,12 @@ fn database(d: Box<dyn sqlx::error::DatabaseError>) -> StoreError {
     use sqlx::error::ErrorKind;
     match d.kind() {
         ErrorKind::UniqueViolation => {
-            let what = d
-                .constraint()
-                .and_then(|c| UNIQUE_RULES.iter().find(|(name, _)| *name == c))
-                .map_or(
-                    if is_primary_key(d.constraint()) {
-                        "id"
-                    } else {
-                        "unique"
-                    },
-                    |(_, what)| what,
-                );
+            let constraint = d.constraint().unwrap_or_default();
+            let what = match UNIQUE_RULES.iter().find(|(name, _)| *name == constraint) {
+                Some((_, what)) => what,
+                None if constraint.ends_with("_pkey") => "id",
+                None => "unique",
+            };
             StoreError::conflict(what)
         }
         // A reference to a row that does not exist (an unknown org or user): to the caller that
@@ -58,17 +53,13 @@ fn database(d: Box<dyn sqlx::error::DatabaseError>) -> StoreError {
     }
 }
 
-fn is_primary_key(constraint: Option<&str>) -> bool {
-    constraint.is_some_and(|c| c.ends_with("_pkey"))
-}
-
 /// A value read back from the database that the domain refuses (it was valid when written, so
 /// this means someone edited the row by hand).
 pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::msg(format!("stored {what} is invalid: {detail}"))
 }
 
-/// Whether a driver error is a unique violation of the given constraint.
+/// Whether an error (already mapped) is the conflict on rule `what`.
 pub(crate) fn is_conflict(e: &StoreError, what: &str) -> bool {
     matches!(e, StoreError::Conflict { what: w, .. } if *w == what)
 }
