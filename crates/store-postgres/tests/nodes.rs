@@ -86,18 +86,40 @@ async fn an_enqueue_on_one_node_wakes_another_even_after_the_listener_reconnects
     assert_cross_node_wake(&a, &b, "wake.cross").await;
 
     // Kill every LISTEN connection of this schema: the listeners must come back by themselves.
-    let killed: Vec<bool> = sqlx::query_scalar(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-         WHERE application_name = $1 AND query LIKE 'LISTEN%'",
-    )
-    .bind(format!("switchboard:{}", schema.name()))
-    .fetch_all(&mut admin().await)
-    .await
-    .unwrap();
-    assert!(!killed.is_empty(), "found no listener connection to kill");
-    // The reconnection itself wakes waiters (NOTIFYs may have been missed meanwhile): let that
-    // happen and drain it, so that the next wake-up can only come from a NOTIFY.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let app = format!("switchboard:{}", schema.name());
+    let listeners = "SELECT pid FROM pg_stat_activity
+                     WHERE application_name = $1 AND query LIKE 'LISTEN%'";
+    let killed: Vec<i32> = sqlx::query_scalar(listeners)
+        .bind(&app)
+        .fetch_all(&mut admin().await)
+        .await
+        .unwrap();
+    assert_eq!(killed.len(), 2, "one listener per node");
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM unnest($1::int4[]) AS pid")
+        .bind(&killed)
+        .execute(&mut admin().await)
+        .await
+        .unwrap();
+    // Wait until both nodes listen again on new connections. The reconnection itself wakes
+    // waiters (NOTIFYs may have been missed meanwhile): let that happen and drain it, so that the
+    // next wake-up can only come from a NOTIFY.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let now_listening: Vec<i32> = sqlx::query_scalar(listeners)
+            .bind(&app)
+            .fetch_all(&mut admin().await)
+            .await
+            .unwrap();
+        if now_listening.iter().filter(|p| !killed.contains(p)).count() == 2 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the listeners did not come back within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
     a.wait_for_jobs(Duration::from_millis(100)).await;
     a.wait_for_jobs(Duration::from_millis(100)).await;
     assert_cross_node_wake(&a, &b, "wake.after_reconnect").await;
