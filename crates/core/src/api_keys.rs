@@ -201,7 +201,7 @@ fn dedup<T: Ord>(mut v: Vec<T>) -> Vec<T> {
 }
 
 /// Audit details of a key: what it may do, never its hash or secret.
-fn describe(key: &ApiKey) -> serde_json::Value {
+pub(crate) fn describe(key: &ApiKey) -> serde_json::Value {
     json!({
         "name": key.name,
         "prefix": key.prefix,

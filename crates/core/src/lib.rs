@@ -9,6 +9,7 @@ pub mod error;
 pub mod idempotency;
 pub mod limiter;
 pub mod members;
+pub mod org_creation;
 pub mod orgs;
 pub mod passwords;
 pub mod principal;

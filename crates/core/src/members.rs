@@ -186,7 +186,7 @@ fn check_channels(p: &Principal, channels: &[ChannelId]) -> CoreResult<()> {
     }
 }
 
-fn default_name(email: &Email) -> CoreResult<Name> {
+pub(crate) fn default_name(email: &Email) -> CoreResult<Name> {
     let local = email.as_str().split('@').next().unwrap_or_default();
     Name::parse(local).map_err(|e| CoreError::validation("name", e.to_string()))
 }

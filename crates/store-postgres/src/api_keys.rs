@@ -2,6 +2,7 @@
 //! installation through the `api_key_prefix` constraint).
 
 use ipnet::IpNet;
+use sqlx::PgConnection;
 use switchboard_domain::{ApiKeyId, ChannelId, Name, OrgId, Scope, Timestamp, UserId};
 use switchboard_store::{ApiKey, ApiKeyStore, Effects, Page, PageRequest, Result, StoreError};
 use time::OffsetDateTime;
@@ -71,37 +72,43 @@ fn found(row: Option<ApiKeyRow>) -> Result<ApiKey> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
+/// Inserts one key; `Conflict { what: "api_key_prefix" }` when the prefix is taken.
+pub(crate) async fn insert(conn: &mut PgConnection, key: &ApiKey) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO api_keys ({COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+    ))
+    .bind(key.id.0)
+    .bind(key.org_id.0)
+    .bind(key.name.as_str())
+    .bind(&key.prefix)
+    .bind(&key.secret_hash)
+    .bind(key.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>())
+    .bind(key.channel_ids.iter().map(|c| c.0).collect::<Vec<_>>())
+    .bind(
+        key.allowed_ips
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>(),
+    )
+    .bind(key.expires_at)
+    .bind(key.revoked_at)
+    .bind(key.created_by_user.map(|u| u.0))
+    .bind(key.created_by_key.map(|k| k.0))
+    .bind(key.created_at)
+    .bind(key.last_used_at)
+    .bind(key.last_used_ip.as_deref())
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl ApiKeyStore for PgStore {
     async fn create_api_key(&self, key: &ApiKey, effects: &Effects) -> Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(&format!(
-            "INSERT INTO api_keys ({COLUMNS})
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-        ))
-        .bind(key.id.0)
-        .bind(key.org_id.0)
-        .bind(key.name.as_str())
-        .bind(&key.prefix)
-        .bind(&key.secret_hash)
-        .bind(key.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>())
-        .bind(key.channel_ids.iter().map(|c| c.0).collect::<Vec<_>>())
-        .bind(
-            key.allowed_ips
-                .iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>(),
-        )
-        .bind(key.expires_at)
-        .bind(key.revoked_at)
-        .bind(key.created_by_user.map(|u| u.0))
-        .bind(key.created_by_key.map(|k| k.0))
-        .bind(key.created_at)
-        .bind(key.last_used_at)
-        .bind(key.last_used_ip.as_deref())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        insert(&mut tx, key).await?;
         let woke = self.write_effects(&mut tx, effects).await?;
         self.commit(tx, woke).await
     }

@@ -2,12 +2,12 @@
 //! on `name_key`, the name lower-cased in Rust (see [`crate::name_key`]).
 
 use switchboard_domain::{Name, OrgId};
-use switchboard_store::{Effects, Org, OrgStore, Page, PageRequest, Result, StoreError};
+use switchboard_store::{Effects, Org, OrgSetup, OrgStore, Page, PageRequest, Result, StoreError};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::PgStore;
-use crate::errors::{corrupt, db};
+use crate::errors::{corrupt, db, is_conflict};
 
 #[derive(sqlx::FromRow)]
 struct OrgRow {
@@ -29,7 +29,7 @@ impl TryFrom<OrgRow> for Org {
 
 #[async_trait::async_trait]
 impl OrgStore for PgStore {
-    async fn create_org(&self, org: &Org, effects: &Effects) -> Result<()> {
+    async fn create_org_with(&self, org: &Org, setup: &OrgSetup, effects: &Effects) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query("INSERT INTO orgs (id, name, name_key, created_at) VALUES ($1, $2, $3, $4)")
             .bind(org.id.0)
@@ -39,6 +39,22 @@ impl OrgStore for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
+        for user in &setup.new_users {
+            if let Err(e) = crate::users::insert_user(&mut tx, user).await {
+                if !is_conflict(&e, "email") {
+                    return Err(e);
+                }
+                // The failed transaction can run nothing more; end it before naming the holder.
+                tx.rollback().await.map_err(db)?;
+                return Err(self.email_taken(&user.email).await);
+            }
+        }
+        for member in &setup.members {
+            crate::memberships::insert(&mut tx, member).await?;
+        }
+        for key in &setup.api_keys {
+            crate::api_keys::insert(&mut tx, key).await?;
+        }
         let woke = self.write_effects(&mut tx, effects).await?;
         self.commit(tx, woke).await
     }

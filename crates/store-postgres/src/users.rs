@@ -1,6 +1,7 @@
 //! People (`users`), their sign-in throttling, and their memberships in organizations. The SQL
 //! for memberships lives in `memberships.rs`; this file holds the trait implementation.
 
+use sqlx::PgConnection;
 use switchboard_domain::{Email, Name, OrgId, Role, Timestamp, UserId};
 use switchboard_store::{
     Effects, LoginThrottle, Member, Membership, Page, PageRequest, Result, StoreError, User,
@@ -43,39 +44,50 @@ fn found(row: Option<UserRow>) -> Result<User> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
+/// Inserts one user; `Conflict { what: "email" }` (without the holder) when the address is taken.
+pub(crate) async fn insert_user(conn: &mut PgConnection, user: &User) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, email, name, password_hash, password_changed_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(user.id.0)
+    .bind(user.email.as_str())
+    .bind(user.name.as_str())
+    .bind(user.password_hash.as_deref())
+    .bind(user.password_changed_at)
+    .bind(user.created_at)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+impl PgStore {
+    /// The conflict for an e-mail address that is taken, naming its holder.
+    pub(crate) async fn email_taken(&self, email: &Email) -> StoreError {
+        let existing = self
+            .find_user_by_email(email)
+            .await
+            .ok()
+            .map(|u| u.id.to_string());
+        StoreError::Conflict {
+            what: "email",
+            existing,
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl UserStore for PgStore {
     async fn create_user(&self, user: &User, effects: &Effects) -> Result<()> {
         let mut tx = self.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO users (id, email, name, password_hash, password_changed_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(user.id.0)
-        .bind(user.email.as_str())
-        .bind(user.name.as_str())
-        .bind(user.password_hash.as_deref())
-        .bind(user.password_changed_at)
-        .bind(user.created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db);
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_conflict(&e, "email") => {
-                // The failed transaction can run nothing more; end it before looking up the holder.
-                tx.rollback().await.map_err(db)?;
-                let existing = self
-                    .find_user_by_email(&user.email)
-                    .await
-                    .ok()
-                    .map(|u| u.id.to_string());
-                return Err(StoreError::Conflict {
-                    what: "email",
-                    existing,
-                });
+        if let Err(e) = insert_user(&mut tx, user).await {
+            if !is_conflict(&e, "email") {
+                return Err(e);
             }
-            Err(e) => return Err(e),
+            // The failed transaction can run nothing more; end it before naming the holder.
+            tx.rollback().await.map_err(db)?;
+            return Err(self.email_taken(&user.email).await);
         }
         let woke = self.write_effects(&mut tx, effects).await?;
         self.commit(tx, woke).await

@@ -1,7 +1,7 @@
 //! API keys: looked up by their unique visible prefix; scopes, channel limits and allowed
 //! networks are JSON lists.
 
-use rusqlite::{Row, params};
+use rusqlite::{Connection, Row, params};
 use switchboard_domain::{ApiKeyId, Name, OrgId, Timestamp, UserId};
 use switchboard_store::{ApiKey, ApiKeyStore, Effects, Page, PageRequest, Result};
 
@@ -35,37 +35,38 @@ fn key_from_row(row: &Row<'_>) -> rusqlite::Result<ApiKey> {
     })
 }
 
+pub(crate) fn insert(conn: &Connection, k: &ApiKey) -> Result<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO api_keys ({KEY_COLUMNS})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    ))
+    .db()?
+    .execute(params![
+        k.id.0.as_bytes(),
+        k.org_id.0.as_bytes(),
+        k.name.as_str(),
+        k.prefix,
+        k.secret_hash,
+        json(&k.scopes),
+        json(&k.channel_ids),
+        json(&k.allowed_ips),
+        opt_ms(k.expires_at),
+        opt_ms(k.revoked_at),
+        k.created_by_user.map(|u| u.0.as_bytes().to_vec()),
+        k.created_by_key.map(|u| u.0.as_bytes().to_vec()),
+        ms(k.created_at),
+        opt_ms(k.last_used_at),
+        k.last_used_ip
+    ])
+    .db()?;
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl ApiKeyStore for SqliteStore {
     async fn create_api_key(&self, key: &ApiKey, effects: &Effects) -> Result<()> {
-        let k = key.clone();
-        self.change(effects, move |conn| {
-            conn.prepare_cached(&format!(
-                "INSERT INTO api_keys ({KEY_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-            ))
-            .db()?
-            .execute(params![
-                k.id.0.as_bytes(),
-                k.org_id.0.as_bytes(),
-                k.name.as_str(),
-                k.prefix,
-                k.secret_hash,
-                json(&k.scopes),
-                json(&k.channel_ids),
-                json(&k.allowed_ips),
-                opt_ms(k.expires_at),
-                opt_ms(k.revoked_at),
-                k.created_by_user.map(|u| u.0.as_bytes().to_vec()),
-                k.created_by_key.map(|u| u.0.as_bytes().to_vec()),
-                ms(k.created_at),
-                opt_ms(k.last_used_at),
-                k.last_used_ip
-            ])
-            .db()?;
-            Ok(())
-        })
-        .await
+        let key = key.clone();
+        self.change(effects, move |conn| insert(conn, &key)).await
     }
 
     async fn get_api_key(&self, org: OrgId, id: ApiKeyId) -> Result<ApiKey> {

@@ -2,7 +2,7 @@
 
 use rusqlite::{Row, params};
 use switchboard_domain::{Name, OrgId};
-use switchboard_store::{Effects, Org, OrgStore, Page, PageRequest, Result};
+use switchboard_store::{Effects, Org, OrgSetup, OrgStore, Page, PageRequest, Result};
 
 use crate::codec::{get_parsed, get_ts, get_uuid, ms};
 use crate::error::DbResult;
@@ -23,8 +23,9 @@ fn org_from_row(row: &Row<'_>) -> rusqlite::Result<Org> {
 
 #[async_trait::async_trait]
 impl OrgStore for SqliteStore {
-    async fn create_org(&self, org: &Org, effects: &Effects) -> Result<()> {
+    async fn create_org_with(&self, org: &Org, setup: &OrgSetup, effects: &Effects) -> Result<()> {
         let org = org.clone();
+        let setup = setup.clone();
         self.change(effects, move |conn| {
             conn.prepare_cached(
                 "INSERT INTO orgs (id, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -37,6 +38,16 @@ impl OrgStore for SqliteStore {
                 ms(org.created_at)
             ])
             .db()?;
+            // Inside the same unit (savepoint): a failure here undoes the organization too.
+            for user in &setup.new_users {
+                crate::users::insert_user(conn, user)?;
+            }
+            for member in &setup.members {
+                crate::members::insert(conn, member)?;
+            }
+            for key in &setup.api_keys {
+                crate::api_keys::insert(conn, key)?;
+            }
             Ok(())
         })
         .await

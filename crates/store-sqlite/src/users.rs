@@ -25,7 +25,7 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-fn insert_user(conn: &Connection, user: &User) -> Result<()> {
+pub(crate) fn insert_user(conn: &Connection, user: &User) -> Result<()> {
     // The writer is the only writer, so this check cannot race; it names the holder of the address.
     let existing: Option<Vec<u8>> = conn
         .prepare_cached("SELECT id FROM users WHERE email = ?1")

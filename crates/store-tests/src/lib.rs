@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod isolation;
 pub mod jobs;
 pub mod members;
+pub mod org_setup;
 pub mod orgs;
 pub mod races;
 pub mod sessions;
@@ -86,6 +87,10 @@ macro_rules! conformance_suite {
                 org_names_are_unique_case_insensitively,
                 names_compare_case_insensitively_beyond_ascii,
                 org_list_pages_ascending_by_id,
+            }
+            org_setup {
+                org_setup_is_written_with_the_org,
+                org_setup_failing_midway_writes_nothing,
             }
             users {
                 user_create_get_find_rename,

@@ -26,7 +26,7 @@ pub use idempotency::{IdempotencyBegin, IdempotencyKey, IdempotencyStore, Stored
 pub use jobs::{
     ClaimRequest, EnqueueOutcome, Job, JobFilter, JobOutcome, JobState, JobStore, NewJob,
 };
-pub use orgs::{Org, OrgStore};
+pub use orgs::{Org, OrgSetup, OrgStore};
 pub use page::{Page, PageRequest};
 pub use sessions::{Session, SessionStore};
 pub use teams::{Team, TeamStore};

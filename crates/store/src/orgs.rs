@@ -2,7 +2,7 @@
 
 use switchboard_domain::{Name, OrgId, Timestamp};
 
-use crate::{Effects, Page, PageRequest, Result};
+use crate::{ApiKey, Effects, Membership, Page, PageRequest, Result, User};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Org {
@@ -12,9 +12,29 @@ pub struct Org {
     pub created_at: Timestamp,
 }
 
+/// What a new organization starts with, written in the same transaction as the organization, so
+/// that it never exists without its owner or its first key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrgSetup {
+    /// People who do not exist yet (`Conflict { what: "email", .. }` when one does: nothing is
+    /// written then).
+    pub new_users: Vec<User>,
+    /// Memberships in the new organization, of new or existing users.
+    pub members: Vec<Membership>,
+    pub api_keys: Vec<ApiKey>,
+}
+
 #[async_trait::async_trait]
 pub trait OrgStore: Send + Sync {
-    async fn create_org(&self, org: &Org, effects: &Effects) -> Result<()>;
+    /// Creates the organization and its `setup` in one transaction: all of it, or none.
+    async fn create_org_with(&self, org: &Org, setup: &OrgSetup, effects: &Effects) -> Result<()>;
+
+    /// Creates an empty organization.
+    async fn create_org(&self, org: &Org, effects: &Effects) -> Result<()> {
+        self.create_org_with(org, &OrgSetup::default(), effects)
+            .await
+    }
+
     async fn get_org(&self, id: OrgId) -> Result<Org>;
     /// Operators only (CLI): every organization, ascending by id.
     async fn list_orgs(&self, page: PageRequest) -> Result<Page<Org>>;
