@@ -161,23 +161,14 @@ impl ApiKeyStore for PgStore {
         at: Timestamp,
         effects: &Effects,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let revoked = sqlx::query(
+        let query = sqlx::query(
             "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3)
              WHERE org_id = $1 AND id = $2",
         )
         .bind(org.0)
         .bind(id.0)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if revoked == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let woke = self.write_effects(&mut tx, effects).await?;
-        self.commit(tx, woke).await
+        .bind(at);
+        self.change_existing(query, effects).await
     }
 
     async fn rotate_api_key(
@@ -188,24 +179,15 @@ impl ApiKeyStore for PgStore {
         secret_hash: &[u8],
         effects: &Effects,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let rotated = sqlx::query(
+        let query = sqlx::query(
             "UPDATE api_keys SET prefix = $3, secret_hash = $4
              WHERE org_id = $1 AND id = $2 AND revoked_at IS NULL",
         )
         .bind(org.0)
         .bind(id.0)
         .bind(prefix)
-        .bind(secret_hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if rotated == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let woke = self.write_effects(&mut tx, effects).await?;
-        self.commit(tx, woke).await
+        .bind(secret_hash);
+        self.change_existing(query, effects).await
     }
 
     async fn touch_api_key(&self, id: ApiKeyId, at: Timestamp, ip: Option<&str>) -> Result<()> {

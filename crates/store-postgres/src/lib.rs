@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres, Transaction};
-use switchboard_store::{Result, Store, StoreError};
+use switchboard_store::{Effects, Result, Store, StoreError};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
@@ -182,6 +182,22 @@ impl PgStore {
             self.wake_local();
         }
         Ok(())
+    }
+
+    /// Runs `query`, which must touch at least one row (else `NotFound`, and nothing changes),
+    /// and writes `effects`, in one transaction: the shape of every update or delete of one row.
+    pub(crate) async fn change_existing(
+        &self,
+        query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+        effects: &Effects,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let touched = query.execute(&mut *tx).await.map_err(db)?.rows_affected();
+        if touched == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let woke = self.write_effects(&mut tx, effects).await?;
+        self.commit(tx, woke).await
     }
 
     /// Announces new work to every node, delivered when the surrounding transaction commits.

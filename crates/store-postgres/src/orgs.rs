@@ -89,19 +89,10 @@ impl OrgStore for PgStore {
     }
 
     async fn rename_org(&self, id: OrgId, name: &Name, effects: &Effects) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let renamed = sqlx::query("UPDATE orgs SET name = $2, name_key = $3 WHERE id = $1")
+        let query = sqlx::query("UPDATE orgs SET name = $2, name_key = $3 WHERE id = $1")
             .bind(id.0)
             .bind(name.as_str())
-            .bind(crate::name_key(name))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?
-            .rows_affected();
-        if renamed == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let woke = self.write_effects(&mut tx, effects).await?;
-        self.commit(tx, woke).await
+            .bind(crate::name_key(name));
+        self.change_existing(query, effects).await
     }
 }

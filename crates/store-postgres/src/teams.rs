@@ -100,8 +100,7 @@ impl TeamStore for PgStore {
     }
 
     async fn update_team(&self, team: &Team, effects: &Effects) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let updated = sqlx::query(
+        let query = sqlx::query(
             "UPDATE teams SET name = $3, name_key = $5, description = $4
              WHERE org_id = $1 AND id = $2",
         )
@@ -109,33 +108,16 @@ impl TeamStore for PgStore {
         .bind(team.id.0)
         .bind(team.name.as_str())
         .bind(team.description.as_bytes())
-        .bind(crate::name_key(&team.name))
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if updated == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let woke = self.write_effects(&mut tx, effects).await?;
-        self.commit(tx, woke).await
+        .bind(crate::name_key(&team.name));
+        self.change_existing(query, effects).await
     }
 
     async fn delete_team(&self, org: OrgId, id: TeamId, effects: &Effects) -> Result<()> {
-        let mut tx = self.begin().await?;
         // Team members go with the team (ON DELETE CASCADE).
-        let deleted = sqlx::query("DELETE FROM teams WHERE org_id = $1 AND id = $2")
+        let query = sqlx::query("DELETE FROM teams WHERE org_id = $1 AND id = $2")
             .bind(org.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?
-            .rows_affected();
-        if deleted == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let woke = self.write_effects(&mut tx, effects).await?;
-        self.commit(tx, woke).await
+            .bind(id.0);
+        self.change_existing(query, effects).await
     }
 
     async fn add_team_member(
@@ -145,10 +127,9 @@ impl TeamStore for PgStore {
         user: UserId,
         effects: &Effects,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
         // Inserts only when both the team and the membership belong to `org`, so a foreign id on
         // either side changes nothing and reads as NotFound.
-        let added = sqlx::query(
+        let query = sqlx::query(
             "INSERT INTO team_members (org_id, team_id, user_id)
              SELECT $1, $2, $3
              WHERE EXISTS (SELECT 1 FROM teams WHERE org_id = $1 AND id = $2)
@@ -156,16 +137,8 @@ impl TeamStore for PgStore {
         )
         .bind(org.0)
         .bind(team.0)
-        .bind(user.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if added == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let woke = self.write_effects(&mut tx, effects).await?;
-        self.commit(tx, woke).await
+        .bind(user.0);
+        self.change_existing(query, effects).await
     }
 
     async fn remove_team_member(
@@ -175,22 +148,13 @@ impl TeamStore for PgStore {
         user: UserId,
         effects: &Effects,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let removed = sqlx::query(
+        let query = sqlx::query(
             "DELETE FROM team_members WHERE org_id = $1 AND team_id = $2 AND user_id = $3",
         )
         .bind(org.0)
         .bind(team.0)
-        .bind(user.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if removed == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let woke = self.write_effects(&mut tx, effects).await?;
-        self.commit(tx, woke).await
+        .bind(user.0);
+        self.change_existing(query, effects).await
     }
 
     async fn list_team_members(&self, org: OrgId, team: TeamId) -> Result<Vec<Member>> {

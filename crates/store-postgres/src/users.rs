@@ -112,19 +112,10 @@ impl UserStore for PgStore {
     }
 
     async fn update_user_name(&self, id: UserId, name: &Name, effects: &Effects) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let updated = sqlx::query("UPDATE users SET name = $2 WHERE id = $1")
+        let query = sqlx::query("UPDATE users SET name = $2 WHERE id = $1")
             .bind(id.0)
-            .bind(name.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?
-            .rows_affected();
-        if updated == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let woke = self.write_effects(&mut tx, effects).await?;
-        self.commit(tx, woke).await
+            .bind(name.as_str());
+        self.change_existing(query, effects).await
     }
 
     async fn set_password(
