@@ -112,13 +112,7 @@ pub async fn apikey(config: Config, cmd: ApiKeyCommand) -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("--scope: {e}; known scopes: {}", known_scopes()))
             })
             .collect::<anyhow::Result<_>>()?,
-        channel_ids: channels
-            .iter()
-            .map(|c| {
-                c.parse::<ChannelId>()
-                    .with_context(|| format!("--channel `{c}` is not a channel id"))
-            })
-            .collect::<anyhow::Result<_>>()?,
+        channel_ids: parse_channels(&channels)?,
         allowed_ips: allow_ips
             .iter()
             .map(|c| parse_cidr(c))
@@ -172,13 +166,7 @@ pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
             .context("--name")?,
         password: password.map(Secret::new),
         role: role.parse::<Role>().context("--role")?,
-        channel_ids: channels
-            .iter()
-            .map(|c| {
-                c.parse::<ChannelId>()
-                    .with_context(|| format!("--channel `{c}` is not a channel id"))
-            })
-            .collect::<anyhow::Result<_>>()?,
+        channel_ids: parse_channels(&channels)?,
     };
     let (core, store) = open(config, &store).await?;
     let member = core.create_member(&Principal::system(org), input).await;
@@ -196,6 +184,15 @@ pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+fn parse_channels(raw: &[String]) -> anyhow::Result<Vec<ChannelId>> {
+    raw.iter()
+        .map(|c| {
+            c.parse::<ChannelId>()
+                .with_context(|| format!("--channel `{c}` is not a channel id"))
+        })
+        .collect()
 }
 
 fn parse_org(raw: &str) -> anyhow::Result<OrgId> {
