@@ -4,7 +4,9 @@
 //! the job's attempt budget. On shutdown it stops claiming, lets running jobs finish for a grace
 //! period, and hands the rest back so that another worker takes them at once.
 
+mod attempt;
 mod backoff;
+mod finisher;
 mod handler;
 mod runner;
 

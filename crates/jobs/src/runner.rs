@@ -6,13 +6,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use switchboard_domain::{JobId, Timestamp};
+use switchboard_domain::JobId;
 use switchboard_store::{ClaimRequest, Job, JobOutcome, Store, StoreError};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::{Backoff, JobError, JobHandler};
+use crate::attempt::run_one;
+use crate::finisher::finish_loop;
+use crate::{Backoff, JobHandler};
 
 #[derive(Debug, Clone)]
 pub struct RunnerConfig {
@@ -34,7 +36,7 @@ pub struct RunnerConfig {
 
 /// Time kept between a job's timeout and its lease's end, so the failure is recorded by us rather
 /// than the job being reclaimed under our feet.
-const LEASE_MARGIN: Duration = Duration::from_secs(5);
+pub(crate) const LEASE_MARGIN: Duration = Duration::from_secs(5);
 
 impl Default for RunnerConfig {
     fn default() -> Self {
@@ -67,7 +69,7 @@ pub struct Runner {
     config: RunnerConfig,
 }
 
-type Finished = (JobId, JobOutcome);
+pub(crate) type Finished = (JobId, JobOutcome);
 
 impl Runner {
     pub fn new(store: Arc<dyn Store>, config: RunnerConfig) -> Self {
@@ -262,139 +264,5 @@ fn forward(
             }
         }
         Err(_) => {}
-    }
-}
-
-async fn run_one(handler: Option<Arc<dyn JobHandler>>, job: Job, config: RunnerConfig) -> Finished {
-    let started = Instant::now();
-    let kind = job.kind.clone();
-    let result = match handler {
-        Some(h) => {
-            let budget = config
-                .lease
-                .saturating_sub(LEASE_MARGIN)
-                .max(Duration::from_secs(1));
-            match tokio::time::timeout(budget, h.run(&job)).await {
-                Ok(r) => r,
-                Err(_) => Err(JobError::retry(format!("timed out after {budget:?}"))),
-            }
-        }
-        None => Err(JobError::permanent(format!(
-            "no handler for job kind `{kind}`"
-        ))),
-    };
-    let outcome = decide(&job, result, &config.backoff, switchboard_domain::now());
-    let label = match outcome {
-        JobOutcome::Done => "done",
-        JobOutcome::Retry { .. } => "retry",
-        JobOutcome::Dead { .. } => "dead",
-    };
-    metrics::counter!("switchboard_jobs_finished_total", "kind" => kind.clone(), "outcome" => label).increment(1);
-    metrics::histogram!("switchboard_job_duration_seconds", "kind" => kind)
-        .record(started.elapsed().as_secs_f64());
-    if let JobOutcome::Retry { error, .. } | JobOutcome::Dead { error } = &outcome {
-        tracing::warn!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, outcome = label, %error, "job failed");
-    }
-    (job.id, outcome)
-}
-
-/// What becomes of a job after one attempt.
-fn decide(
-    job: &Job,
-    result: Result<(), JobError>,
-    backoff: &Backoff,
-    now: Timestamp,
-) -> JobOutcome {
-    match result {
-        Ok(()) => JobOutcome::Done,
-        Err(JobError::Permanent { error }) => JobOutcome::Dead { error },
-        Err(JobError::Retry { error, .. }) if job.attempts >= job.max_attempts => {
-            JobOutcome::Dead {
-                error: format!("{error} (gave up after {} attempts)", job.attempts),
-            }
-        }
-        Err(JobError::Retry { error, retry_after }) => {
-            let delay = backoff.next_delay(job.attempts, retry_after);
-            JobOutcome::Retry {
-                run_at: now + delay,
-                error,
-            }
-        }
-    }
-}
-
-/// Writes outcomes back in batches: whatever has arrived while the previous write ran goes in the
-/// next one, so a busy runner makes one store call for many jobs.
-async fn finish_loop(
-    store: Arc<dyn Store>,
-    worker: String,
-    mut rx: mpsc::UnboundedReceiver<Finished>,
-) {
-    const MAX_BATCH: usize = 256;
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        if let Err(e) = store
-            .finish(&worker, &batch, switchboard_domain::now())
-            .await
-        {
-            // The leases will run out and the jobs run again; handlers are idempotent.
-            tracing::error!(error = %e, jobs = batch.len(), "recording job outcomes failed");
-        }
-        batch.clear();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn job(attempts: u32, max_attempts: u32) -> Job {
-        let now = switchboard_domain::now();
-        Job {
-            id: JobId::new(),
-            org_id: None,
-            kind: "k".into(),
-            payload: serde_json::json!({}),
-            dedup_key: None,
-            priority: 0,
-            run_at: now,
-            attempts,
-            max_attempts,
-            state: switchboard_store::JobState::Running,
-            lease_owner: Some("w".into()),
-            lease_until: Some(now),
-            last_error: None,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    #[test]
-    fn decides_done_retry_and_dead() {
-        let b = Backoff::default();
-        let now = switchboard_domain::now();
-        assert_eq!(decide(&job(1, 3), Ok(()), &b, now), JobOutcome::Done);
-        match decide(
-            &job(1, 3),
-            Err(JobError::retry_after("429", Duration::from_secs(90))),
-            &b,
-            now,
-        ) {
-            JobOutcome::Retry { run_at, error } => {
-                assert!(run_at >= now + Duration::from_secs(90));
-                assert_eq!(error, "429");
-            }
-            other => panic!("expected retry, got {other:?}"),
-        }
-        assert!(matches!(
-            decide(&job(3, 3), Err(JobError::retry("x")), &b, now),
-            JobOutcome::Dead { .. }
-        ));
-        assert_eq!(
-            decide(&job(1, 3), Err(JobError::permanent("bad")), &b, now),
-            JobOutcome::Dead {
-                error: "bad".into()
-            }
-        );
     }
 }
