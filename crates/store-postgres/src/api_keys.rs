@@ -147,11 +147,7 @@ impl ApiKeyStore for PgStore {
         .fetch_all(self.pool())
         .await
         .map_err(db)?;
-        let keys = rows
-            .into_iter()
-            .map(ApiKey::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(keys, page, |k| k.id.0))
+        crate::page_of(rows, page, |k: &ApiKey| k.id.0)
     }
 
     async fn revoke_api_key(

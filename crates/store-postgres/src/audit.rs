@@ -156,10 +156,6 @@ impl AuditStore for PgStore {
         .fetch_all(self.pool())
         .await
         .map_err(db)?;
-        let entries = rows
-            .into_iter()
-            .map(AuditEntry::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(entries, page, |e| e.id.0))
+        crate::page_of(rows, page, |e: &AuditEntry| e.id.0)
     }
 }

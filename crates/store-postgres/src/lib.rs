@@ -115,6 +115,22 @@ const DEFAULT_MAX_CONNECTIONS: u32 = 10;
 /// ride out a burst, short enough that an overloaded node sheds load instead of queueing forever.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Decodes fetched rows (asked for with `PageRequest::fetch_limit`) into one page.
+pub(crate) fn page_of<R, T>(
+    rows: Vec<R>,
+    page: switchboard_store::PageRequest,
+    id: impl Fn(&T) -> uuid::Uuid,
+) -> Result<switchboard_store::Page<T>>
+where
+    T: TryFrom<R, Error = StoreError>,
+{
+    let items = rows
+        .into_iter()
+        .map(T::try_from)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(switchboard_store::Page::from_rows(items, page, id))
+}
+
 impl PgStore {
     /// Connects, runs pending migrations, and starts the NOTIFY listener. Must be called inside a
     /// tokio runtime.

@@ -81,11 +81,7 @@ impl OrgStore for PgStore {
         .fetch_all(self.pool())
         .await
         .map_err(db)?;
-        let orgs = rows
-            .into_iter()
-            .map(Org::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(orgs, page, |o| o.id.0))
+        crate::page_of(rows, page, |o: &Org| o.id.0)
     }
 
     async fn rename_org(&self, id: OrgId, name: &Name, effects: &Effects) -> Result<()> {

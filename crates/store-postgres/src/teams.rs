@@ -92,11 +92,7 @@ impl TeamStore for PgStore {
         .fetch_all(self.pool())
         .await
         .map_err(db)?;
-        let teams = rows
-            .into_iter()
-            .map(Team::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(teams, page, |t| t.id.0))
+        crate::page_of(rows, page, |t: &Team| t.id.0)
     }
 
     async fn update_team(&self, team: &Team, effects: &Effects) -> Result<()> {
