@@ -81,31 +81,20 @@ impl Core {
         p: &Principal,
         template: ApiKey,
     ) -> CoreResult<CreatedApiKey> {
-        for _ in 0..PREFIX_ATTEMPTS {
-            let (prefix, secret) = tokens::new_api_key_secret();
+        let mut stored = None;
+        let secret = with_fresh_secret(|prefix, secret_hash| {
             let key = ApiKey {
-                prefix,
-                secret_hash: tokens::sha256(&secret),
+                prefix: prefix.to_owned(),
+                secret_hash,
                 ..template.clone()
             };
             let effects = audit::effects(p, "api_key.created", "api_key", key.id, describe(&key));
-            match self.store.create_api_key(&key, &effects).await {
-                Ok(()) => {
-                    return Ok(CreatedApiKey {
-                        key,
-                        secret: Secret::new(secret),
-                    });
-                }
-                Err(StoreError::Conflict {
-                    what: "api_key_prefix",
-                    ..
-                }) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(CoreError::internal_msg(
-            "could not draw a free API key prefix",
-        ))
+            stored = Some(key.clone());
+            async move { self.store.create_api_key(&key, &effects).await }
+        })
+        .await?;
+        let key = stored.ok_or_else(|| CoreError::internal_msg("no key was stored"))?;
+        Ok(CreatedApiKey { key, secret })
     }
 
     pub async fn list_api_keys(
@@ -142,9 +131,7 @@ impl Core {
         if key.revoked_at.is_some() {
             return Err(CoreError::NotFound);
         }
-        for _ in 0..PREFIX_ATTEMPTS {
-            let (prefix, secret) = tokens::new_api_key_secret();
-            let hash = tokens::sha256(&secret);
+        let secret = with_fresh_secret(|prefix, hash| {
             let effects = audit::effects(
                 p,
                 "api_key.rotated",
@@ -152,29 +139,40 @@ impl Core {
                 id,
                 json!({ "old_prefix": key.prefix, "new_prefix": prefix }),
             );
-            match self
-                .store
-                .rotate_api_key(p.org(), id, &prefix, &hash, &effects)
-                .await
-            {
-                Ok(()) => {
-                    let key = self.store.get_api_key(p.org(), id).await?;
-                    return Ok(CreatedApiKey {
-                        key,
-                        secret: Secret::new(secret),
-                    });
-                }
-                Err(StoreError::Conflict {
-                    what: "api_key_prefix",
-                    ..
-                }) => continue,
-                Err(e) => return Err(e.into()),
+            let prefix = prefix.to_owned();
+            async move {
+                self.store
+                    .rotate_api_key(p.org(), id, &prefix, &hash, &effects)
+                    .await
             }
-        }
-        Err(CoreError::internal_msg(
-            "could not draw a free API key prefix",
-        ))
+        })
+        .await?;
+        let key = self.store.get_api_key(p.org(), id).await?;
+        Ok(CreatedApiKey { key, secret })
     }
+}
+
+/// Draws a fresh secret and hands its prefix and hash to `store` until one is accepted: prefixes
+/// are unique, and a collision (one in 62^12) simply draws again.
+async fn with_fresh_secret<F, Fut>(mut store: F) -> CoreResult<Secret>
+where
+    F: FnMut(&str, Vec<u8>) -> Fut,
+    Fut: std::future::Future<Output = Result<(), StoreError>>,
+{
+    for _ in 0..PREFIX_ATTEMPTS {
+        let (prefix, secret) = tokens::new_api_key_secret();
+        match store(&prefix, tokens::sha256(&secret)).await {
+            Ok(()) => return Ok(Secret::new(secret)),
+            Err(StoreError::Conflict {
+                what: "api_key_prefix",
+                ..
+            }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(CoreError::internal_msg(
+        "could not draw a free API key prefix",
+    ))
 }
 
 /// The scopes a new key gets: those asked for, each of which the creator must hold, or every
