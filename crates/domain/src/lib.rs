@@ -3,15 +3,19 @@
 //! can depend on it and its rules can be unit-tested in isolation.
 
 pub mod access;
+pub mod content;
 pub mod email;
 pub mod ids;
 pub mod name;
+pub mod phone;
 pub mod secret;
 
 pub use access::{Role, Scope, ScopeParseError};
+pub use content::{Content, ContentError, ContentKind, OutboundContent};
 pub use email::{Email, EmailError};
 pub use ids::*;
 pub use name::{Name, NameError};
+pub use phone::{E164, PhoneError};
 pub use secret::Secret;
 
 /// Every timestamp in Switchboard is UTC.
