@@ -19,6 +19,7 @@ mod location_contacts;
 mod reaction;
 mod summary;
 mod template;
+mod template_check;
 mod text_media;
 mod validate;
 
@@ -28,6 +29,10 @@ mod tests_limits;
 mod tests_props;
 #[cfg(test)]
 mod tests_serde;
+#[cfg(test)]
+mod tests_summary;
+#[cfg(test)]
+mod tests_template;
 
 pub use interactive::{CtaUrl, Header, List, ListRow, ListSection, ReplyButton, ReplyButtons};
 pub use location_contacts::{
