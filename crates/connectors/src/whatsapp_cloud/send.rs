@@ -5,12 +5,14 @@
 //! [`MarkRead`]. Interactive and template bodies live in the submodules.
 
 mod interactive;
+mod media;
 mod template;
 
 pub use interactive::{
     ButtonAction, CtaUrlAction, CtaUrlParameters, Header, Interactive, InteractiveText, ListAction,
     ListRow, ListSection, ReplyButton, ReplyButtonBody,
 };
+pub use media::{Media, MediaSource};
 pub use template::{
     ButtonSubType, Component, Currency, DateTime, Language, Parameter, ParameterValue, Template,
 };
@@ -131,42 +133,6 @@ pub struct Text {
     /// Whether WhatsApp renders a link preview.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_url: Option<bool>,
-}
-
-/// A media object: exactly one source, plus caption (image, video, document) and filename
-/// (document).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Media {
-    /// `id` or `link`.
-    #[serde(flatten)]
-    pub source: MediaSource,
-    /// Up to 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caption: Option<String>,
-    /// Documents only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filename: Option<String>,
-}
-
-impl Media {
-    /// A media object with no caption or filename.
-    pub fn new(source: MediaSource) -> Self {
-        Self {
-            source,
-            caption: None,
-            filename: None,
-        }
-    }
-}
-
-/// Where the media comes from; the enum makes "both" and "neither" unrepresentable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MediaSource {
-    /// An uploaded media id.
-    Id(String),
-    /// A public URL Meta downloads.
-    Link(String),
 }
 
 /// `location` object.
