@@ -144,6 +144,16 @@ impl Content {
 
     /// Checks every limit and rule, returning all problems at once. Paths are relative to the
     /// content object (`buttons[3].title`).
+    ///
+    /// ```
+    /// use switchboard_domain::content::{Content, Rule};
+    /// let raw = r#"{"type": "reply_buttons", "body": "When?",
+    ///               "buttons": [{"id": "am", "title": "Morning"}, {"id": "am", "title": "Noon"}]}"#;
+    /// let content: Content = serde_json::from_str(raw).unwrap();
+    /// let errors = content.validate().unwrap_err();
+    /// assert_eq!(errors[0].path, "buttons[1].id");
+    /// assert_eq!(errors[0].rule, Rule::Unique);
+    /// ```
     pub fn validate(&self) -> Result<(), Vec<ContentError>> {
         let mut c = Checker::default();
         self.check(&mut c);
