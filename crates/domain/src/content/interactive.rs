@@ -90,10 +90,18 @@ impl ReplyButtons {
             }
             c.text(&at(&path, "title"), &b.title, MAX_BUTTON_TITLE);
         }
-        let ids = self.buttons.iter().map(|b| b.id.as_str());
-        c.unique(ids, |i| at(&item("buttons", i), "id"));
-        let titles = self.buttons.iter().map(|b| b.title.as_str());
-        c.unique(titles, |i| at(&item("buttons", i), "title"));
+        let ids = self
+            .buttons
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (at(&item("buttons", i), "id"), b.id.as_str()));
+        c.unique(ids);
+        let titles = self
+            .buttons
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (at(&item("buttons", i), "title"), b.title.as_str()));
+        c.unique(titles);
     }
 }
 
@@ -177,16 +185,14 @@ impl List {
                 },
             );
         }
-        let rows = self
-            .sections
-            .iter()
-            .enumerate()
-            .flat_map(|(s, sec)| sec.rows.iter().enumerate().map(move |(r, row)| (s, r, row)));
-        let paths: Vec<_> = rows.clone().map(|(s, r, _)| (s, r)).collect();
-        c.unique(rows.map(|(_, _, row)| row.id.as_str()), |i| {
-            let (s, r) = paths[i];
-            at(&item(&at(&item("sections", s), "rows"), r), "id")
+        let row_ids = self.sections.iter().enumerate().flat_map(|(s, sec)| {
+            let rows_path = at(&item("sections", s), "rows");
+            sec.rows
+                .iter()
+                .enumerate()
+                .map(move |(r, row)| (at(&item(&rows_path, r), "id"), row.id.as_str()))
         });
+        c.unique(row_ids);
     }
 }
 

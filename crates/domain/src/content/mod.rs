@@ -43,7 +43,7 @@ pub use template::{ButtonSubType, Template, TemplateComponent, TemplateParameter
 pub use text_media::{Media, MediaSource, Text};
 pub use validate::{ContentError, Rule};
 
-use validate::{Checker, Rule as R};
+use validate::Checker;
 
 /// One message's content, of one kind. See the module doc for the JSON shape.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -207,7 +207,7 @@ impl OutboundContent {
             if self.content.kind() == ContentKind::Reaction {
                 c.fail(
                     "reply_to",
-                    R::NotAllowed {
+                    Rule::NotAllowed {
                         reason: "a reaction already names its message",
                     },
                 );

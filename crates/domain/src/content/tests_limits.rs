@@ -275,28 +275,3 @@ fn reply_to_paths_are_prefixed_and_reactions_cannot_quote() {
         ]
     );
 }
-
-#[test]
-fn errors_serialize_as_path_rule_and_its_parameters() {
-    fn is_error<E: std::error::Error>(_: &E) {}
-    let errors = serde_json::from_value::<Content>(json!({"type": "image", "caption": long(1025)}))
-        .unwrap()
-        .validate()
-        .unwrap_err();
-    is_error(&errors[0]);
-    assert_eq!(
-        serde_json::to_value(&errors).unwrap(),
-        json!([
-            {"path": "", "rule": "exactly_one_of", "fields": ["media_id", "url"]},
-            {"path": "caption", "rule": "max_chars", "max": 1024},
-        ])
-    );
-    assert_eq!(
-        errors[0].to_string(),
-        "must have exactly one of `media_id` and `url`"
-    );
-    assert_eq!(
-        errors[1].to_string(),
-        "caption: must be at most 1024 characters"
-    );
-}

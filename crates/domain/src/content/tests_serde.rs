@@ -135,3 +135,29 @@ fn typos_and_unknown_kinds_are_refused() {
     let outer = json!({"content": {"type": "text", "body": "Hi"}, "replyTo": "m"});
     assert!(serde_json::from_value::<OutboundContent>(outer).is_err());
 }
+
+#[test]
+fn errors_serialize_as_path_rule_and_its_parameters() {
+    fn is_error<E: std::error::Error>(_: &E) {}
+    let errors =
+        serde_json::from_value::<Content>(json!({"type": "image", "caption": "é".repeat(1025)}))
+            .unwrap()
+            .validate()
+            .unwrap_err();
+    is_error(&errors[0]);
+    assert_eq!(
+        serde_json::to_value(&errors).unwrap(),
+        json!([
+            {"path": "", "rule": "exactly_one_of", "fields": ["media_id", "url"]},
+            {"path": "caption", "rule": "max_chars", "max": 1024},
+        ])
+    );
+    assert_eq!(
+        errors[0].to_string(),
+        "must have exactly one of `media_id` and `url`"
+    );
+    assert_eq!(
+        errors[1].to_string(),
+        "caption: must be at most 1024 characters"
+    );
+}

@@ -142,16 +142,12 @@ impl Checker {
         }
     }
 
-    /// Reports every value that repeats an earlier one, at `path_of(index)`.
-    pub(crate) fn unique<'a>(
-        &mut self,
-        values: impl IntoIterator<Item = &'a str>,
-        path_of: impl Fn(usize) -> String,
-    ) {
+    /// Reports every value that repeats an earlier one, at the path paired with it.
+    pub(crate) fn unique<'a>(&mut self, values: impl IntoIterator<Item = (String, &'a str)>) {
         let mut seen = std::collections::HashSet::new();
-        for (i, v) in values.into_iter().enumerate() {
+        for (path, v) in values {
             if !seen.insert(v) {
-                self.fail(path_of(i), Rule::Unique);
+                self.fail(path, Rule::Unique);
             }
         }
     }
