@@ -207,3 +207,17 @@ fn a_bad_envelope_is_an_error() {
         Ok(vec![])
     );
 }
+
+#[test]
+fn change_level_errors_become_an_errors_event() {
+    let body = br#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+      "messaging_product":"whatsapp","metadata":{"display_phone_number":"447700900001","phone_number_id":"201"},
+      "errors":[{"code":131000,"title":"Something went wrong","message":"Something went wrong","error_data":{"details":"Retry later"}}]}}]}]}"#;
+    let events = parse(body).unwrap();
+    let [WebhookEvent::Errors { source, errors }] = events.as_slice() else {
+        panic!("{events:#?}")
+    };
+    assert_eq!(source.metadata.as_ref().unwrap().phone_number_id, "201");
+    assert_eq!(errors[0].code, 131000);
+    assert_eq!(errors[0].details(), Some("Retry later"));
+}
