@@ -295,7 +295,8 @@ impl JobStore for SqliteStore {
     }
 
     async fn wait_for_jobs(&self, timeout: Duration) {
-        // A wake-up lost between two waits only delays work until the timeout: workers poll.
+        // The writer leaves a permit after each wake-up, so an enqueue that commits just before
+        // this wait begins still ends it at once; the timeout is the fallback poll.
         let _ = tokio::time::timeout(timeout, self.inner.jobs_ready.notified()).await;
     }
 }

@@ -184,7 +184,11 @@ fn writer_loop(conn: Connection, rx: Receiver<Msg>, notify: Arc<Notify>, fail: A
             };
         }
         if !batch.is_empty() && run_batch(&conn, batch, &fail) {
+            // Wake every worker waiting now, and leave a permit so that a worker about to wait
+            // (it has just found the queue empty) returns at once instead of sleeping through its
+            // poll interval: without it, work enqueued in that gap waits a whole interval.
             notify.notify_waiters();
+            notify.notify_one();
         }
     }
     drop(conn);

@@ -166,6 +166,7 @@ macro_rules! conformance_suite {
                 wait_for_jobs_wakes_on_enqueue,
                 wait_for_jobs_wakes_on_effects_job,
                 wait_for_jobs_returns_after_its_timeout,
+                wait_for_jobs_right_after_an_enqueue_returns_at_once,
             }
         );
     };

@@ -102,3 +102,16 @@ pub async fn wait_for_jobs_returns_after_its_timeout(s: Arc<dyn Store>) {
         "wait_for_jobs(200 ms) was still waiting after 20 s"
     );
 }
+
+pub async fn wait_for_jobs_right_after_an_enqueue_returns_at_once(s: Arc<dyn Store>) {
+    // A worker that found the queue empty and is about to wait must not sleep through work that
+    // was committed in between: the wake-up is kept until the next wait.
+    s.enqueue(&[job("wake.gap")]).await.expect("enqueue");
+    let waited = tokio::time::timeout(secs(20), s.wait_for_jobs(secs(3600))).await;
+    assert!(
+        waited.is_ok(),
+        "wait_for_jobs slept through a job enqueued just before it began"
+    );
+    let claimed = claim(&*s, "w", &["wake.gap"], 10, switchboard_domain::now()).await;
+    assert_eq!(claimed.len(), 1, "the job is there to claim");
+}
