@@ -29,10 +29,7 @@ impl JobStore for PgStore {
         let queued = outcomes
             .iter()
             .any(|o| matches!(o, EnqueueOutcome::Created(_)));
-        if queued {
-            self.notify_jobs(&mut tx).await?;
-        }
-        self.commit(tx, queued).await?;
+        self.commit_ready(tx, queued).await?;
         Ok(outcomes)
     }
 
@@ -143,10 +140,7 @@ impl JobStore for PgStore {
             && outcomes
                 .iter()
                 .any(|(_, o)| matches!(o, JobOutcome::Retry { .. }));
-        if retried {
-            self.notify_jobs(&mut tx).await?;
-        }
-        self.commit(tx, retried).await?;
+        self.commit_ready(tx, retried).await?;
         Ok(applied)
     }
 
@@ -168,10 +162,7 @@ impl JobStore for PgStore {
         .await
         .map_err(db)?
         .rows_affected();
-        if released > 0 {
-            self.notify_jobs(&mut tx).await?;
-        }
-        self.commit(tx, released > 0).await?;
+        self.commit_ready(tx, released > 0).await?;
         Ok(released)
     }
 
@@ -200,10 +191,7 @@ impl JobStore for PgStore {
         .await
         .map_err(db)?
         .rows_affected();
-        if redriven > 0 {
-            self.notify_jobs(&mut tx).await?;
-        }
-        self.commit(tx, redriven > 0).await?;
+        self.commit_ready(tx, redriven > 0).await?;
         Ok(redriven)
     }
 

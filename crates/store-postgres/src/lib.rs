@@ -216,6 +216,19 @@ impl PgStore {
         self.commit(tx, woke).await
     }
 
+    /// Commits a transaction that may have made jobs ready: if it did, the NOTIFY that tells
+    /// every node goes out with the commit, and this node's workers wake at once.
+    pub(crate) async fn commit_ready(
+        &self,
+        mut tx: Transaction<'static, Postgres>,
+        ready: bool,
+    ) -> Result<()> {
+        if ready {
+            self.notify_jobs(&mut tx).await?;
+        }
+        self.commit(tx, ready).await
+    }
+
     /// Announces new work to every node, delivered when the surrounding transaction commits.
     pub(crate) async fn notify_jobs(&self, conn: &mut PgConnection) -> Result<()> {
         sqlx::query("SELECT pg_notify($1, '')")
