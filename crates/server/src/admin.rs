@@ -64,17 +64,9 @@ pub async fn org(config: Config, cmd: OrgCommand) -> anyhow::Result<()> {
         }
         OrgCommand::List { json, store } => {
             let (_, store) = open(config, &store).await?;
-            let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
-            let mut orgs = Vec::new();
-            loop {
-                let p = store.list_orgs(page).await?;
-                orgs.extend(p.items);
-                match p.next {
-                    Some(after) => page.after = Some(after),
-                    None => break,
-                }
-            }
+            let orgs = all_orgs(&store).await;
             store.close().await;
+            let orgs = orgs?;
             if json {
                 let list: Vec<_> = orgs
                     .iter()
@@ -184,6 +176,22 @@ pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Every organization, page after page (operators' listings and the demo's look-up).
+pub(crate) async fn all_orgs(
+    store: &Arc<dyn Store>,
+) -> anyhow::Result<Vec<switchboard_store::Org>> {
+    let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+    let mut orgs = Vec::new();
+    loop {
+        let p = store.list_orgs(page).await?;
+        orgs.extend(p.items);
+        match p.next {
+            Some(after) => page.after = Some(after),
+            None => return Ok(orgs),
+        }
+    }
 }
 
 fn parse_channels(raw: &[String]) -> anyhow::Result<Vec<ChannelId>> {

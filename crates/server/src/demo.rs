@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use switchboard_core::{Core, NewApiKey, Principal};
 use switchboard_domain::Name;
-use switchboard_store::{PageRequest, Store};
+use switchboard_store::Store;
 
 use crate::config::Config;
 
@@ -59,19 +59,9 @@ async fn find_org(
     store: &Arc<dyn Store>,
     name: &Name,
 ) -> anyhow::Result<Option<switchboard_domain::OrgId>> {
-    let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
-    loop {
-        let p = store.list_orgs(page).await?;
-        if let Some(org) = p
-            .items
-            .iter()
-            .find(|o| o.name.as_str().eq_ignore_ascii_case(name.as_str()))
-        {
-            return Ok(Some(org.id));
-        }
-        match p.next {
-            Some(after) => page.after = Some(after),
-            None => return Ok(None),
-        }
-    }
+    let orgs = crate::admin::all_orgs(store).await?;
+    Ok(orgs
+        .iter()
+        .find(|o| o.name.as_str().to_lowercase() == name.as_str().to_lowercase())
+        .map(|o| o.id))
 }
