@@ -1,0 +1,55 @@
+//! The sandbox's shared state: configuration plus one part per concern, each owned by its module.
+
+use crate::config::SandboxConfig;
+use crate::faults::Faults;
+use crate::limits::Limits;
+use crate::media::MediaStore;
+use crate::outbox::Outbox;
+use crate::statuses::Statuses;
+use crate::templates::Templates;
+use crate::webhooks::Webhooks;
+use tokio_util::sync::CancellationToken;
+
+/// Everything handlers and background tasks share, behind one `Arc`.
+pub(crate) struct AppState {
+    /// The configuration it was started with.
+    pub config: SandboxConfig,
+    /// `http://host:port` as handed out in URLs.
+    pub base_url: String,
+    /// Cancelled at shutdown: background tasks (retries, scheduled statuses, reviews) stop.
+    pub shutdown: CancellationToken,
+    /// Windows, throughput and pair rates, inbound message ids.
+    pub limits: Limits,
+    /// What the fake provider received.
+    pub outbox: Outbox,
+    /// Errors armed through the control API.
+    pub faults: Faults,
+    /// Signed webhook delivery to the hub, with retries and a log.
+    pub webhooks: Webhooks,
+    /// Status webhooks scheduled after accepted sends.
+    pub statuses: Statuses,
+    /// Uploaded media.
+    pub media: MediaStore,
+    /// Message templates per WABA.
+    pub templates: Templates,
+}
+
+impl AppState {
+    /// Builds the state for `config`, served at `base_url`.
+    pub(crate) fn new(config: SandboxConfig, base_url: String) -> anyhow::Result<Self> {
+        config.check()?;
+        let shutdown = CancellationToken::new();
+        Ok(Self {
+            limits: Limits::new(&config),
+            outbox: Outbox::new(&config),
+            faults: Faults::new(&config),
+            webhooks: Webhooks::new(&config, shutdown.clone())?,
+            statuses: Statuses::new(&config),
+            media: MediaStore::new(&config),
+            templates: Templates::new(&config),
+            config,
+            base_url,
+            shutdown,
+        })
+    }
+}
