@@ -83,7 +83,7 @@ uuid_id!(
     AuditId
 );
 uuid_id!(
-    /// A channel (used now only by API keys' channel restrictions).
+    /// A channel: one messaging account of an organization (the `from` of the send API).
     ChannelId
 );
 
@@ -100,3 +100,27 @@ mod tests {
         assert!("not-a-uuid".parse::<OrgId>().is_err());
     }
 }
+uuid_id!(
+    /// A contact: one person, with identities on several channels.
+    ContactId
+);
+uuid_id!(
+    /// A contact's identity on one channel (a WhatsApp id, a PSID, a chat id...).
+    IdentityId
+);
+uuid_id!(
+    /// The thread between an organization and one contact identity on one channel.
+    ConversationId
+);
+uuid_id!(
+    /// A message, inbound or outbound.
+    MessageId
+);
+uuid_id!(
+    /// A stored media file.
+    MediaId
+);
+uuid_id!(
+    /// A recorded event (what webhooks and the live stream tell).
+    EventId
+);

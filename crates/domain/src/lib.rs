@@ -6,6 +6,7 @@ pub mod access;
 pub mod content;
 pub mod email;
 pub mod ids;
+pub mod messaging;
 pub mod name;
 pub mod phone;
 pub mod secret;
@@ -14,6 +15,10 @@ pub use access::{Role, Scope, ScopeParseError};
 pub use content::{Content, ContentError, ContentKind, OutboundContent};
 pub use email::{Email, EmailError};
 pub use ids::*;
+pub use messaging::{
+    Address, AddressError, ChannelKind, ChannelStatus, ConversationStatus, Direction,
+    MessageStatus, Priority, Sender,
+};
 pub use name::{Name, NameError};
 pub use phone::{E164, PhoneError};
 pub use secret::Secret;
