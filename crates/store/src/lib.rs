@@ -8,10 +8,15 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod channels;
+pub mod contacts;
+pub mod conversations;
 pub mod effects;
 pub mod error;
+pub mod events;
 pub mod idempotency;
 pub mod jobs;
+pub mod messages;
 pub mod orgs;
 pub mod page;
 pub mod sessions;
@@ -20,11 +25,21 @@ pub mod users;
 
 pub use api_keys::{ApiKey, ApiKeyStore};
 pub use audit::{Actor, AuditEntry, AuditFilter, AuditStore};
+pub use channels::{Channel, ChannelDraft, ChannelFilter, ChannelStore};
+pub use contacts::{Contact, ContactFilter, ContactKey, ContactStore, Identity};
+pub use conversations::{
+    Conversation, ConversationChange, ConversationEvent, ConversationFilter, ConversationStore,
+};
 pub use effects::Effects;
 pub use error::StoreError;
+pub use events::{Event, EventFilter, EventStore};
 pub use idempotency::{IdempotencyBegin, IdempotencyKey, IdempotencyStore, StoredResponse};
 pub use jobs::{
     ClaimRequest, EnqueueOutcome, Job, JobFilter, JobOutcome, JobState, JobStore, NewJob,
+};
+pub use messages::{
+    AcceptedOutbound, InboundMessage, IngestBatch, IngestOutcome, Message, MessageError,
+    MessageStore, OutboundRequest, Reaction, StatusReport, StoredInbound,
 };
 pub use orgs::{Org, OrgSetup, OrgStore};
 pub use page::{Page, PageRequest};

@@ -1,0 +1,118 @@
+//! Contacts and their platform identities (PRODUCT §3). Phone (E.164) and e-mail (compared
+//! case-insensitively) are unique within an organization, and so is the external id; a duplicate
+//! answers `Conflict` with the existing contact's id. An identity (a WhatsApp id on one channel,
+//! a PSID, a chat id...) belongs to exactly one contact.
+
+use std::collections::BTreeMap;
+
+use switchboard_domain::{ChannelId, ContactId, E164, Email, IdentityId, OrgId, Timestamp};
+
+use crate::{Effects, Page, PageRequest, Result};
+
+/// One person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    pub id: ContactId,
+    pub org_id: OrgId,
+    pub name: Option<String>,
+    /// `Conflict { what: "contact_email", existing }` when another contact has it.
+    pub email: Option<Email>,
+    /// `Conflict { what: "contact_phone", existing }` when another contact has it.
+    pub phone: Option<E164>,
+    /// The business's own id for the person; `Conflict { what: "contact_external_id", existing }`.
+    pub external_id: Option<String>,
+    pub address: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birthdate: Option<time::Date>,
+    /// A BCP 47 tag, e.g. `en-GB`.
+    pub language: Option<String>,
+    pub notes: Option<String>,
+    /// Distinct, in the order given.
+    pub tags: Vec<String>,
+    pub attributes: BTreeMap<String, serde_json::Value>,
+    /// Blocked contacts receive nothing.
+    pub blocked: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Contact {
+    /// An empty contact with fresh ids and times.
+    pub fn new(org_id: OrgId, now: Timestamp) -> Self {
+        Self {
+            id: ContactId::new(),
+            org_id,
+            name: None,
+            email: None,
+            phone: None,
+            external_id: None,
+            address: None,
+            birthdate: None,
+            language: None,
+            notes: None,
+            tags: Vec::new(),
+            attributes: BTreeMap::new(),
+            blocked: false,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// A contact's identity on one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub id: IdentityId,
+    pub org_id: OrgId,
+    pub contact_id: ContactId,
+    pub channel_id: ChannelId,
+    /// The canonical address on that channel (`Address::as_str`); unique per channel.
+    pub address: String,
+    /// The name the platform shows for them, refreshed from inbound messages.
+    pub profile_name: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// Which contacts a listing returns. Every value is bound as a parameter, never spliced into SQL.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContactFilter {
+    /// Case-insensitive substring of name, e-mail, phone or external id.
+    pub query: Option<String>,
+    /// Contacts carrying every one of these tags.
+    pub tags: Vec<String>,
+    /// Contacts whose attribute equals this JSON value.
+    pub attribute: Option<(String, serde_json::Value)>,
+    pub blocked: Option<bool>,
+    /// Contacts with an identity on this channel.
+    pub channel: Option<ChannelId>,
+}
+
+#[async_trait::async_trait]
+pub trait ContactStore: Send + Sync {
+    async fn create_contact(&self, contact: &Contact, effects: &Effects) -> Result<()>;
+    async fn get_contact(&self, org: OrgId, id: ContactId) -> Result<Contact>;
+    /// The contact with this phone, e-mail or external id (exact, e-mail case-insensitive).
+    async fn find_contact(&self, org: OrgId, key: &ContactKey) -> Result<Contact>;
+    /// Ascending by id.
+    async fn list_contacts(
+        &self,
+        org: OrgId,
+        filter: &ContactFilter,
+        page: PageRequest,
+    ) -> Result<Page<Contact>>;
+    /// Replaces every mutable field of `contact.id` in `contact.org_id`.
+    async fn update_contact(&self, contact: &Contact, effects: &Effects) -> Result<()>;
+    /// Deletes the contact, its identities, and its conversations with their messages.
+    async fn delete_contact(&self, org: OrgId, id: ContactId, effects: &Effects) -> Result<()>;
+    /// Ascending by id.
+    async fn list_identities(&self, org: OrgId, contact: ContactId) -> Result<Vec<Identity>>;
+}
+
+/// A unique key a contact can be found or upserted by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactKey {
+    Phone(E164),
+    Email(Email),
+    ExternalId(String),
+}

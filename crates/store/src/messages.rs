@@ -1,0 +1,207 @@
+//! Messages and the two hot paths that write them (PRODUCT §5, DESIGN "Storage"):
+//! [`MessageStore::ingest`] stores one provider webhook's worth of inbound messages and statuses in
+//! one transaction (deduplicated on the provider's message id), and
+//! [`MessageStore::accept_outbound`] stores a message to send with its dispatch job.
+//!
+//! Both resolve the contact side inside the transaction: the identity (channel, address) is found
+//! or created; a new identity whose address is a phone number (WhatsApp, SMS) joins the contact
+//! that already has that phone, or a new contact is created with it.
+
+use switchboard_domain::{
+    ChannelId, ContactId, ConversationId, Direction, IdentityId, MessageId, MessageStatus, OrgId,
+    Sender, Timestamp,
+};
+
+use crate::{Effects, NewJob, Page, PageRequest, Result};
+
+/// One message as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: MessageId,
+    pub org_id: OrgId,
+    pub conversation_id: ConversationId,
+    pub channel_id: ChannelId,
+    pub contact_id: ContactId,
+    pub direction: Direction,
+    /// The current status (`Received` for inbound).
+    pub status: MessageStatus,
+    /// The provider's id (wamid...): known for inbound at once, for outbound after dispatch.
+    /// Unique per channel.
+    pub provider_message_id: Option<String>,
+    /// The content kind (`text`, `image`, ..., `unsupported`).
+    pub kind: String,
+    /// The content as JSON: `OutboundContent` for outbound, the connector's inbound content for
+    /// inbound.
+    pub content: serde_json::Value,
+    /// A plain-text rendering for previews and full-text search.
+    pub text: Option<String>,
+    /// The provider id of the message this one quotes.
+    pub reply_to: Option<String>,
+    /// Who sent it (outbound only).
+    pub sender: Option<Sender>,
+    /// Why it failed.
+    pub error: Option<MessageError>,
+    /// Reactions the other side put on this message, in arrival order (an empty emoji removes).
+    pub reactions: Vec<Reaction>,
+    /// When Switchboard stored it.
+    pub created_at: Timestamp,
+    /// When the provider says the customer sent it (inbound).
+    pub provider_at: Option<Timestamp>,
+    pub sent_at: Option<Timestamp>,
+    pub delivered_at: Option<Timestamp>,
+    pub read_at: Option<Timestamp>,
+    pub failed_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
+/// Why a message failed: Switchboard's stable code plus the provider's own code and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageError {
+    pub code: String,
+    pub provider_code: Option<String>,
+    pub provider_text: Option<String>,
+}
+
+/// A reaction on a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reaction {
+    /// Empty when the reaction was removed.
+    pub emoji: String,
+    pub at: Timestamp,
+}
+
+/// One inbound message of a webhook, parsed and ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboundMessage {
+    pub provider_message_id: String,
+    /// The sender's canonical address on the channel.
+    pub from: String,
+    pub profile_name: Option<String>,
+    pub kind: String,
+    pub content: serde_json::Value,
+    pub text: Option<String>,
+    pub reply_to: Option<String>,
+    pub provider_at: Timestamp,
+    /// A reaction to an earlier message (its provider id and emoji): also recorded on that message.
+    pub reaction_to: Option<(String, String)>,
+    /// Work to enqueue only when the message is new (fetching its media); `{message_id}` is not
+    /// known to the caller, so the store adds `"message_id"` to each job's payload object.
+    pub jobs_if_new: Vec<NewJob>,
+}
+
+/// A status report for one of our outbound messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusReport {
+    pub provider_message_id: String,
+    pub status: MessageStatus,
+    pub at: Timestamp,
+    pub error: Option<MessageError>,
+}
+
+/// What one webhook carried.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IngestBatch {
+    pub messages: Vec<InboundMessage>,
+    pub statuses: Vec<StatusReport>,
+}
+
+/// What [`MessageStore::ingest`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestOutcome {
+    /// New inbound messages, in batch order.
+    pub stored: Vec<StoredInbound>,
+    /// Inbound messages already stored (a redelivered webhook).
+    pub duplicates: usize,
+    /// Statuses that changed a message (or added a timestamp).
+    pub statuses_applied: usize,
+    /// Statuses for provider ids not known yet, kept until the dispatcher records the id.
+    pub statuses_pending: usize,
+}
+
+/// A new inbound message and where it went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredInbound {
+    pub message_id: MessageId,
+    pub conversation_id: ConversationId,
+    pub contact_id: ContactId,
+    pub identity_id: IdentityId,
+    /// Whether the conversation (and so perhaps the contact) was created by this message.
+    pub new_conversation: bool,
+}
+
+/// An outbound message to store with its dispatch job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboundRequest {
+    pub id: MessageId,
+    pub channel_id: ChannelId,
+    /// The recipient's canonical address on the channel.
+    pub to: String,
+    pub kind: String,
+    pub content: serde_json::Value,
+    pub text: Option<String>,
+    pub reply_to: Option<String>,
+    pub sender: Sender,
+    pub created_at: Timestamp,
+}
+
+/// Where an accepted outbound message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AcceptedOutbound {
+    pub conversation_id: ConversationId,
+    pub contact_id: ContactId,
+    pub identity_id: IdentityId,
+}
+
+#[async_trait::async_trait]
+pub trait MessageStore: Send + Sync {
+    /// Stores a webhook's messages and statuses in one transaction. A message whose provider id
+    /// is already stored on the channel is counted as a duplicate and changes nothing; a status
+    /// moves a message only forward ([`MessageStatus::advances`]) but always records its own
+    /// timestamp; a reaction is also recorded on the message it targets. Events for the changes
+    /// are written in the same transaction.
+    async fn ingest(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        batch: &IngestBatch,
+    ) -> Result<IngestOutcome>;
+
+    /// Stores an outbound message (status `enqueued`) and `effects` (its dispatch job) in one
+    /// transaction, creating identity, contact and conversation as needed.
+    async fn accept_outbound(
+        &self,
+        org: OrgId,
+        request: &OutboundRequest,
+        effects: &Effects,
+    ) -> Result<AcceptedOutbound>;
+
+    /// The dispatcher handed the message to the provider: records the provider's id and applies
+    /// any statuses that arrived for it before. `Conflict { what: "provider_message_id" }` when
+    /// another message of the channel has that id.
+    async fn record_receipt(
+        &self,
+        org: OrgId,
+        id: MessageId,
+        provider_message_id: &str,
+        at: Timestamp,
+    ) -> Result<Message>;
+
+    /// The dispatcher gave up (a final error): the message is `failed` with `error`.
+    async fn record_send_failure(
+        &self,
+        org: OrgId,
+        id: MessageId,
+        error: &MessageError,
+        at: Timestamp,
+    ) -> Result<Message>;
+
+    async fn get_message(&self, org: OrgId, id: MessageId) -> Result<Message>;
+
+    /// A conversation's messages, oldest first (ascending id).
+    async fn list_messages(
+        &self,
+        org: OrgId,
+        conversation: ConversationId,
+        page: PageRequest,
+    ) -> Result<Page<Message>>;
+}
