@@ -1,10 +1,28 @@
 //! Status webhooks after an accepted send: `sent`, `delivered`, `read` (or `failed` for numbers
 //! configured to fail) with configurable delays and pricing, as Meta sends them.
+//!
+//! One scheduler task per sandbox keeps every due status in a heap and wakes for the earliest:
+//! no task per message, and statuses of one number that fall due together share a webhook (up to
+//! `batch_max`), so a benchmark at thousands of sends per second does not make a request per
+//! status. The control route `POST /sandbox/v1/statuses` sends any status at once, unbatched.
 
-use std::sync::Arc;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::{Arc, OnceLock, Weak};
+use std::time::Duration;
 
-use crate::config::SandboxConfig;
+use axum::Json;
+use axum::extract::State;
+use bytes::Bytes;
+use serde_json::{Map, Value, json};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{SandboxConfig, StatusConfig, WhatsAppAccount};
+use crate::graph_error::{GraphError, describe};
 use crate::state::AppState;
+use crate::webhooks::{self, control_account, control_body};
 
 /// An accepted send whose statuses are to follow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,14 +42,275 @@ pub(crate) struct AcceptedSend {
     pub callback_data: Option<String>,
 }
 
-/// The status scheduler. (Being written: webhook-side helper.)
-pub(crate) struct Statuses {}
+/// A status waiting for its time; `timestamp` is filled in when it is sent.
+#[derive(Debug)]
+struct Due {
+    at: Instant,
+    /// Breaks ties so statuses due at the same instant keep the order they were scheduled in.
+    seq: u64,
+    phone_number_id: String,
+    status: Map<String, Value>,
+}
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Due {}
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Due {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
+    }
+}
+
+/// The status scheduler.
+pub(crate) struct Statuses {
+    config: StatusConfig,
+    /// Started on the first accepted send: it needs the `Arc<AppState>` that does not exist yet
+    /// when this is built.
+    queue: OnceLock<mpsc::UnboundedSender<Due>>,
+    seq: std::sync::atomic::AtomicU64,
+}
 
 impl Statuses {
-    pub(crate) fn new(_config: &SandboxConfig) -> Self {
-        Self {}
+    pub(crate) fn new(config: &SandboxConfig) -> Self {
+        Self {
+            config: config.whatsapp.statuses.clone(),
+            queue: OnceLock::new(),
+            seq: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     /// Schedules the statuses of an accepted send.
-    pub(crate) fn accepted(&self, _state: &Arc<AppState>, _send: AcceptedSend) {}
+    pub(crate) fn accepted(&self, state: &Arc<AppState>, send: AcceptedSend) {
+        let c = &self.config;
+        let sent_at = c.sent_after_ms;
+        let mut plan: Vec<(u64, &str, bool)> = Vec::new();
+        if send.kind == "reaction" {
+            // Meta only ever sends `sent` for a reaction, without pricing.
+            plan.push((sent_at, "sent", false));
+        } else if c.fail_numbers.contains(&send.recipient) {
+            plan.push((sent_at, "failed", false));
+        } else {
+            plan.push((sent_at, "sent", true));
+            if let Some(delivered) = c.delivered_after_ms {
+                // Never before `sent`, whatever the configuration says.
+                let delivered_at = delivered.max(sent_at);
+                plan.push((delivered_at, "delivered", true));
+                if let Some(read) = c.read_after_ms {
+                    plan.push((read.max(delivered_at), "read", false));
+                }
+            }
+        }
+        let queue = self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            let scheduler = Scheduler {
+                state: Arc::downgrade(state),
+                batch_max: c.batch_max.max(1),
+            };
+            tokio::spawn(scheduler.run(rx, state.shutdown.clone()));
+            tx
+        });
+        let now = Instant::now();
+        for (after, status, priced) in plan {
+            let errors = (status == "failed").then(|| failure(c.fail_code));
+            let pricing = priced.then(|| pricing(&send.category));
+            let body = status_object(
+                &send.message_id,
+                status,
+                &send.recipient,
+                send.callback_data.as_deref(),
+                pricing,
+                errors,
+            );
+            let seq = self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // Fails only once the scheduler stopped at shutdown, when nothing is sent anyway.
+            let _ = queue.send(Due {
+                at: now + Duration::from_millis(after),
+                seq,
+                phone_number_id: send.phone_number_id.clone(),
+                status: body,
+            });
+        }
+    }
+}
+
+/// The background task that sends due statuses.
+struct Scheduler {
+    state: Weak<AppState>,
+    batch_max: usize,
+}
+
+impl Scheduler {
+    async fn run(self, mut rx: mpsc::UnboundedReceiver<Due>, shutdown: CancellationToken) {
+        let mut heap: BinaryHeap<Reverse<Due>> = BinaryHeap::new();
+        loop {
+            let next = heap.peek().map(|Reverse(d)| d.at);
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                received = rx.recv() => match received {
+                    Some(due) => heap.push(Reverse(due)),
+                    None => return,
+                },
+                () = sleep_until(next) => {
+                    let now = Instant::now();
+                    let mut ready = Vec::new();
+                    while heap.peek().is_some_and(|Reverse(d)| d.at <= now) {
+                        if let Some(Reverse(d)) = heap.pop() {
+                            ready.push(d);
+                        }
+                    }
+                    self.send(ready);
+                }
+            }
+        }
+    }
+
+    /// Groups ready statuses per number, in order, into webhooks of at most `batch_max`.
+    fn send(&self, ready: Vec<Due>) {
+        let Some(state) = self.state.upgrade() else {
+            return;
+        };
+        let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+        for mut due in ready {
+            due.status
+                .insert("timestamp".into(), json!(webhooks::unix_now().to_string()));
+            match groups
+                .iter_mut()
+                .find(|(n, s)| *n == due.phone_number_id && s.len() < self.batch_max)
+            {
+                Some((_, statuses)) => statuses.push(Value::Object(due.status)),
+                None => groups.push((due.phone_number_id, vec![Value::Object(due.status)])),
+            }
+        }
+        for (number, statuses) in groups {
+            if let Some(account) = state.account_by_number(&number) {
+                deliver_statuses(&state, account, statuses);
+            }
+        }
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Sends one `statuses` webhook.
+fn deliver_statuses(state: &AppState, account: &WhatsAppAccount, statuses: Vec<Value>) -> String {
+    let mut value = webhooks::number_value(account);
+    value.insert("statuses".into(), Value::Array(statuses));
+    let payload = webhooks::envelope(&account.waba_id, "messages", Value::Object(value), None);
+    state.webhooks.deliver(account, "messages", &payload)
+}
+
+/// One `statuses[]` element, without its timestamp.
+fn status_object(
+    message_id: &str,
+    status: &str,
+    recipient: &str,
+    callback_data: Option<&str>,
+    pricing: Option<Value>,
+    errors: Option<Value>,
+) -> Map<String, Value> {
+    let mut s = Map::new();
+    s.insert("id".into(), json!(message_id));
+    s.insert("status".into(), json!(status));
+    s.insert("recipient_id".into(), json!(recipient));
+    if let Some(data) = callback_data {
+        s.insert("biz_opaque_callback_data".into(), json!(data));
+    }
+    if let Some(pricing) = pricing {
+        s.insert("pricing".into(), pricing);
+    }
+    if let Some(errors) = errors {
+        s.insert("errors".into(), errors);
+    }
+    s
+}
+
+/// Per-message pricing: service messages in the window are free, everything else is billed.
+fn pricing(category: &str) -> Value {
+    let free = category == "service";
+    json!({
+        "billable": !free,
+        "pricing_model": "PMP",
+        "type": if free { "free_customer_service" } else { "regular" },
+        "category": category,
+    })
+}
+
+/// A `failed` status's `errors` for `code`, titled as Meta titles it.
+fn failure(code: i64) -> Value {
+    let (_, title) = describe(code);
+    json!([{
+        "code": code,
+        "title": title,
+        "message": title,
+        "error_data": {"details": format!("Message failed to send: {title}.")},
+        "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
+    }])
+}
+
+/// `POST /sandbox/v1/statuses` {phone_number_id, message_id, recipient, status, error_code?,
+/// timestamp?, category?, biz_opaque_callback_data?}: one status now, in its own webhook. Any
+/// message id is accepted, so duplicates and out-of-order statuses can be sent on purpose.
+pub(crate) async fn control(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Json<Value>, GraphError> {
+    let body = control_body(&body)?;
+    let account = control_account(&state, &body)?;
+    let text = |key: &str| {
+        body.get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| GraphError::invalid_parameter(format!("Param {key} is required")))
+    };
+    let (message_id, recipient, status) =
+        (text("message_id")?, text("recipient")?, text("status")?);
+    let recipient = recipient.trim_start_matches('+');
+    if !matches!(status, "sent" | "delivered" | "read" | "failed" | "played") {
+        return Err(GraphError::invalid_parameter(
+            "Param status must be one of sent, delivered, read, failed, played",
+        ));
+    }
+    let code = body.get("error_code").and_then(Value::as_i64);
+    let errors = match (status, code) {
+        ("failed", code) => Some(failure(
+            code.unwrap_or(state.config.whatsapp.statuses.fail_code),
+        )),
+        (_, Some(code)) => Some(failure(code)),
+        (_, None) => None,
+    };
+    let category = body
+        .get("category")
+        .and_then(Value::as_str)
+        .unwrap_or("service");
+    let priced = matches!(status, "sent" | "delivered");
+    let callback = body.get("biz_opaque_callback_data").and_then(Value::as_str);
+    let mut object = status_object(
+        message_id,
+        status,
+        recipient,
+        callback,
+        priced.then(|| pricing(category)),
+        errors,
+    );
+    let timestamp = match body.get("timestamp") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => webhooks::unix_now().to_string(),
+    };
+    object.insert("timestamp".into(), json!(timestamp));
+    let id = deliver_statuses(&state, account, vec![Value::Object(object)]);
+    Ok(Json(json!({ "delivery_id": id })))
 }
