@@ -1,7 +1,19 @@
-//! Provider protocols, one module per provider wire format.
+//! Provider connectors: the neutral [`Connector`] contract the hub talks to, and one module per
+//! provider protocol.
 //!
-//! Each module holds the exact request/response types a provider speaks, the verification of its
-//! webhooks (signatures, handshakes) and the parsing of their payloads into typed events. Nothing
-//! here does I/O: the HTTP client and the sandbox build on these types.
+//! The contract lives in `connector` (the trait), `outbound` (messages, receipts, [`SendError`]),
+//! `inbound` (webhook events), `media` and `templates`. A provider module holds its exact wire
+//! types, webhook verification and parsing, and the HTTP client implementing the contract.
 
+pub mod connector;
+pub mod inbound;
+pub mod media;
+pub mod outbound;
+pub mod templates;
 pub mod whatsapp_cloud;
+
+pub use connector::Connector;
+pub use inbound::{InboundContent, InboundEvent, InboundMessage, ParseError, VerifyError};
+pub use media::FetchedMedia;
+pub use outbound::{OutboundMessage, ReceiptStatus, SendAction, SendError, SendReceipt};
+pub use templates::TemplateManager;

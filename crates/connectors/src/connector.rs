@@ -1,0 +1,56 @@
+//! The connector contract: what the hub asks of every provider. One connector instance serves one
+//! channel; the hub holds them as `Arc<dyn Connector>`.
+//!
+//! Outbound calls return [`SendError`] on failure, which carries the retry decision. Inbound, the
+//! hub calls [`Connector::verify_webhook`] on the raw bytes before [`Connector::parse_webhook`].
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use http::HeaderMap;
+
+use crate::inbound::{HandshakeQuery, InboundEvent, ParseError, VerifyError};
+use crate::media::FetchedMedia;
+use crate::outbound::{OutboundMessage, SendError, SendReceipt};
+use crate::templates::TemplateManager;
+
+/// One channel's provider.
+#[async_trait]
+pub trait Connector: Send + Sync {
+    /// A short name of the protocol for logs and metrics, e.g. `whatsapp_cloud`.
+    fn provider(&self) -> &'static str;
+
+    /// Sends one message. Content the channel cannot carry is refused before any I/O.
+    async fn send(&self, message: &OutboundMessage) -> Result<SendReceipt, SendError>;
+
+    /// Marks an inbound message read, optionally showing a typing indicator.
+    async fn mark_read(&self, provider_message_id: &str, typing: bool) -> Result<(), SendError>;
+
+    /// Uploads a file; the answer is the provider's media id for sends.
+    async fn upload_media(
+        &self,
+        bytes: Bytes,
+        mime_type: &str,
+        filename: &str,
+    ) -> Result<String, SendError>;
+
+    /// Downloads a file by the provider's media id, checking its digest when the provider
+    /// gives one.
+    async fn fetch_media(&self, media_id: &str) -> Result<FetchedMedia, SendError>;
+
+    /// Deletes an uploaded file.
+    async fn delete_media(&self, media_id: &str) -> Result<(), SendError>;
+
+    /// Template management, where the provider has it.
+    fn templates(&self) -> Option<&dyn TemplateManager> {
+        None
+    }
+
+    /// Checks an inbound webhook's signature over the raw body bytes, in constant time.
+    fn verify_webhook(&self, headers: &HeaderMap, raw: &[u8]) -> Result<(), VerifyError>;
+
+    /// Answers the provider's GET verification handshake: the challenge to echo.
+    fn handshake(&self, query: &HandshakeQuery) -> Result<String, VerifyError>;
+
+    /// Parses a verified webhook body into events.
+    fn parse_webhook(&self, raw: &[u8]) -> Result<Vec<InboundEvent>, ParseError>;
+}
