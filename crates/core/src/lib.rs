@@ -13,6 +13,7 @@ pub mod org_creation;
 pub mod orgs;
 pub mod passwords;
 pub mod principal;
+pub mod sealing;
 pub mod sessions;
 pub mod settings;
 pub mod teams;
