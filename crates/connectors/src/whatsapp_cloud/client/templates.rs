@@ -198,3 +198,6 @@ fn button(b: &ButtonSpec) -> Value {
         ButtonSpec::CopyCode { example } => json!({"type": "COPY_CODE", "example": example}),
     }
 }
+
+#[cfg(test)]
+mod tests;
