@@ -49,6 +49,7 @@ pub async fn effects_jobs_ride_the_change(s: Arc<dyn Store>) {
     let fx = Effects {
         audit: vec![e1.clone(), e2.clone()],
         jobs: vec![j1.clone(), skipped.clone(), j2.clone()],
+        events: Vec::new(),
     };
     s.create_team(&team(o.id, "Billing"), &fx)
         .await
@@ -195,6 +196,7 @@ pub async fn change_whose_effects_fail_does_not_happen(s: Arc<dyn Store>) {
             ..first.clone()
         }],
         jobs: vec![j.clone()],
+        events: Vec::new(),
     };
     let r = s.create_team(&t, &fx).await;
     assert!(r.is_err(), "effects that cannot be written fail the change");

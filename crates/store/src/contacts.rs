@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use switchboard_domain::{ChannelId, ContactId, E164, Email, IdentityId, OrgId, Timestamp};
+use switchboard_domain::{
+    ChannelId, ChannelKind, ContactId, E164, Email, IdentityId, OrgId, Timestamp,
+};
 
 use crate::{Effects, Page, PageRequest, Result};
 
@@ -115,4 +117,35 @@ pub enum ContactKey {
     Phone(E164),
     Email(Email),
     ExternalId(String),
+}
+
+/// The phone number an identity's canonical address stands for, on kinds whose addresses are
+/// phones (WhatsApp digits, SMS `+digits`): a new identity there joins the contact with that
+/// phone. `None` for other kinds (and for an address that is not a valid number).
+pub fn phone_of_address(kind: ChannelKind, address: &str) -> Option<E164> {
+    match kind {
+        ChannelKind::Whatsapp => {
+            E164::parse_digits(address.strip_prefix('+').unwrap_or(address)).ok()
+        }
+        ChannelKind::Sms => E164::parse(address).ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_kinds_give_the_number() {
+        let wa = phone_of_address(ChannelKind::Whatsapp, "447700900123").expect("whatsapp");
+        assert_eq!(wa.as_str(), "+447700900123");
+        let sms = phone_of_address(ChannelKind::Sms, "+447700900123").expect("sms");
+        assert_eq!(sms, wa);
+        assert_eq!(
+            phone_of_address(ChannelKind::Telegram, "447700900123"),
+            None
+        );
+        assert_eq!(phone_of_address(ChannelKind::Whatsapp, "not a phone"), None);
+    }
 }

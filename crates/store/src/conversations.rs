@@ -74,6 +74,41 @@ pub struct ConversationEvent {
     pub created_at: Timestamp,
 }
 
+impl ConversationEvent {
+    /// `status.changed` from `from` to `to`: the timeline entry both backends write when an
+    /// inbound message reopens a conversation (actor `System`), and `core` when an agent moves it.
+    pub fn status_changed(
+        org_id: OrgId,
+        conversation_id: ConversationId,
+        from: ConversationStatus,
+        to: ConversationStatus,
+        actor: Actor,
+        created_at: Timestamp,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7(),
+            org_id,
+            conversation_id,
+            kind: "status.changed".to_owned(),
+            actor,
+            data: serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
+            created_at,
+        }
+    }
+}
+
+/// How many characters of a message's text a conversation shows as its preview.
+pub const PREVIEW_CHARS: usize = 120;
+
+/// The conversation preview of a message text: its first [`PREVIEW_CHARS`] characters (never
+/// cutting one in half).
+pub fn preview(text: &str) -> String {
+    match text.char_indices().nth(PREVIEW_CHARS) {
+        Some((end, _)) => text[..end].to_owned(),
+        None => text.to_owned(),
+    }
+}
+
 #[async_trait::async_trait]
 pub trait ConversationStore: Send + Sync {
     async fn get_conversation(&self, org: OrgId, id: ConversationId) -> Result<Conversation>;
@@ -110,4 +145,22 @@ pub trait ConversationStore: Send + Sync {
     ) -> Result<Page<ConversationEvent>>;
     /// Sets the unread count to zero.
     async fn mark_conversation_read(&self, org: OrgId, id: ConversationId) -> Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_cuts_on_a_character_boundary() {
+        assert_eq!(preview("short"), "short");
+        let long = "é".repeat(PREVIEW_CHARS + 5);
+        let cut = preview(&long);
+        assert_eq!(cut.chars().count(), PREVIEW_CHARS);
+        assert!(long.starts_with(&cut));
+        assert_eq!(
+            preview(&"a".repeat(PREVIEW_CHARS)),
+            "a".repeat(PREVIEW_CHARS)
+        );
+    }
 }

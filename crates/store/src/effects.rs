@@ -1,6 +1,6 @@
 //! The rows a change implies, written by the store in the same transaction as the change itself.
 
-use crate::{AuditEntry, NewJob};
+use crate::{AuditEntry, Event, NewJob};
 
 #[derive(Debug, Default, Clone)]
 pub struct Effects {
@@ -8,6 +8,8 @@ pub struct Effects {
     pub audit: Vec<AuditEntry>,
     /// Work to do once the change is committed (the outbox).
     pub jobs: Vec<NewJob>,
+    /// What to tell customers' webhooks and live streams about the change.
+    pub events: Vec<Event>,
 }
 
 impl Effects {
@@ -18,12 +20,17 @@ impl Effects {
     pub fn audit(entry: AuditEntry) -> Self {
         Self {
             audit: vec![entry],
-            jobs: Vec::new(),
+            ..Self::default()
         }
     }
 
     pub fn with_job(mut self, job: NewJob) -> Self {
         self.jobs.push(job);
+        self
+    }
+
+    pub fn with_event(mut self, event: Event) -> Self {
+        self.events.push(event);
         self
     }
 }

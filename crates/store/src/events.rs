@@ -1,10 +1,14 @@
 //! Events: every state change worth telling (message received, status changed, conversation
 //! created...) recorded in the same transaction as the change, with a stable, time-ordered id.
 //! Customer webhooks and the live stream (issue 6) deliver them.
+//!
+//! Each kind's payload is built by ONE function here, so both backends (and `core`, for events it
+//! writes through [`crate::Effects`]) produce exactly the same events.
 
-use switchboard_domain::{ChannelId, EventId, OrgId, Timestamp};
+use serde_json::json;
+use switchboard_domain::{ChannelId, EventId, MessageStatus, OrgId, Timestamp};
 
-use crate::{Page, PageRequest, Result};
+use crate::{Contact, Conversation, Message, MessageError, Page, PageRequest, Result};
 
 /// One recorded event.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +21,129 @@ pub struct Event {
     pub channel_id: Option<ChannelId>,
     pub payload: serde_json::Value,
     pub created_at: Timestamp,
+}
+
+impl Event {
+    /// A new event with a fresh id.
+    pub fn new(
+        org_id: OrgId,
+        kind: &str,
+        channel_id: Option<ChannelId>,
+        payload: serde_json::Value,
+        created_at: Timestamp,
+    ) -> Self {
+        Self {
+            id: EventId::new(),
+            org_id,
+            kind: kind.to_owned(),
+            channel_id,
+            payload,
+            created_at,
+        }
+    }
+
+    /// `message.received`: a new inbound message was stored.
+    pub fn message_received(m: &Message) -> Self {
+        Self::new(
+            m.org_id,
+            "message.received",
+            Some(m.channel_id),
+            message_payload(m),
+            m.created_at,
+        )
+    }
+
+    /// `message.created`: an outbound message was accepted (the payload adds its sender).
+    pub fn message_created(m: &Message) -> Self {
+        let mut payload = message_payload(m);
+        if let Some(obj) = payload.as_object_mut() {
+            obj.insert("sender".to_owned(), json!(m.sender));
+        }
+        Self::new(
+            m.org_id,
+            "message.created",
+            Some(m.channel_id),
+            payload,
+            m.created_at,
+        )
+    }
+
+    /// `message.status_changed`: `m` (as it is now, with its new status) moved from `from`.
+    pub fn message_status_changed(m: &Message, from: MessageStatus, at: Timestamp) -> Self {
+        Self::new(
+            m.org_id,
+            "message.status_changed",
+            Some(m.channel_id),
+            json!({
+                "message_id": m.id,
+                "conversation_id": m.conversation_id,
+                "contact_id": m.contact_id,
+                "channel_id": m.channel_id,
+                "provider_message_id": m.provider_message_id,
+                "from": from.as_str(),
+                "to": m.status.as_str(),
+                "error": m.error.as_ref().map(error_payload),
+            }),
+            at,
+        )
+    }
+
+    /// `conversation.created`: the first message either way opened a conversation.
+    pub fn conversation_created(c: &Conversation) -> Self {
+        Self::new(
+            c.org_id,
+            "conversation.created",
+            Some(c.channel_id),
+            json!({
+                "conversation_id": c.id,
+                "channel_id": c.channel_id,
+                "contact_id": c.contact_id,
+                "identity_id": c.identity_id,
+                "status": c.status.as_str(),
+            }),
+            c.created_at,
+        )
+    }
+
+    /// `contact.created`: a contact was made, by hand (`channel: None`) or by the first message
+    /// on a channel.
+    pub fn contact_created(c: &Contact, channel: Option<ChannelId>) -> Self {
+        Self::new(
+            c.org_id,
+            "contact.created",
+            channel,
+            json!({
+                "contact_id": c.id,
+                "name": c.name,
+                "phone": c.phone.as_ref().map(|p| p.as_str()),
+                "email": c.email.as_ref().map(|e| e.as_str()),
+                "external_id": c.external_id,
+            }),
+            c.created_at,
+        )
+    }
+}
+
+/// What every message event says about the message.
+fn message_payload(m: &Message) -> serde_json::Value {
+    json!({
+        "message_id": m.id,
+        "conversation_id": m.conversation_id,
+        "contact_id": m.contact_id,
+        "channel_id": m.channel_id,
+        "direction": m.direction.as_str(),
+        "kind": m.kind,
+        "status": m.status.as_str(),
+        "text": m.text,
+    })
+}
+
+fn error_payload(e: &MessageError) -> serde_json::Value {
+    json!({
+        "code": e.code,
+        "provider_code": e.provider_code,
+        "provider_text": e.provider_text,
+    })
 }
 
 /// Which events a listing returns.

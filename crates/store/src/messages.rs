@@ -152,6 +152,23 @@ pub struct AcceptedOutbound {
     pub identity_id: IdentityId,
 }
 
+impl InboundMessage {
+    /// The jobs to enqueue for this message once stored as `id`: each payload object gains
+    /// `"message_id"`; dedup keys stay as given.
+    pub fn jobs_for(&self, id: MessageId) -> Vec<NewJob> {
+        self.jobs_if_new
+            .iter()
+            .map(|job| {
+                let mut job = job.clone();
+                if let Some(obj) = job.payload.as_object_mut() {
+                    obj.insert("message_id".to_owned(), serde_json::json!(id));
+                }
+                job
+            })
+            .collect()
+    }
+}
+
 #[async_trait::async_trait]
 pub trait MessageStore: Send + Sync {
     /// Stores a webhook's messages and statuses in one transaction. A message whose provider id
