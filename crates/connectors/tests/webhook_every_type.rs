@@ -184,3 +184,18 @@ fn a_replayed_delivery_parses_to_identical_events_carrying_the_wamids() {
         .collect();
     assert_eq!(fresh.len(), ids.len(), "the replay adds no new wamid");
 }
+
+#[test]
+#[ignore = "parser bug, reported: serde_json refuses an unpaired \\uD83D escape, so one odd string \
+            in one message turns the whole delivery into ParseError::Json and loses the good \
+            messages beside it (and Meta would redeliver the same bytes for 7 days)"]
+fn an_unpaired_surrogate_in_one_message_does_not_lose_the_others() {
+    // Meta escapes UTF-16 code units; text cut in the middle of an emoji leaves half a pair.
+    let body = br#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+      "metadata":{"display_phone_number":"447700900001","phone_number_id":"201"},
+      "messages":[{"from":"447700900123","id":"wamid.GOOD","timestamp":"1767225600","type":"text","text":{"body":"fine"}},
+                  {"from":"447700900123","id":"wamid.HALF","timestamp":"1767225601","type":"text","text":{"body":"cut \ud83d"}}]}}]}]}"#;
+    let events = parse(body).expect("the envelope is still read");
+    let ids: Vec<_> = messages(&events).iter().map(|m| m.id.as_str()).collect();
+    assert!(ids.contains(&"wamid.GOOD"), "{events:#?}");
+}
