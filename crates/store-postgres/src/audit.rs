@@ -11,7 +11,7 @@ use crate::PgStore;
 use crate::errors::{corrupt, db};
 
 /// How an actor is stored: a type and, for users and keys, an id.
-fn actor_columns(actor: Actor) -> (&'static str, Option<Uuid>) {
+pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<Uuid>) {
     match actor {
         Actor::User(id) => ("user", Some(id.0)),
         Actor::ApiKey(id) => ("api_key", Some(id.0)),
@@ -19,7 +19,7 @@ fn actor_columns(actor: Actor) -> (&'static str, Option<Uuid>) {
     }
 }
 
-fn actor_from_columns(kind: &str, id: Option<Uuid>) -> Result<Actor> {
+pub(crate) fn actor_from_columns(kind: &str, id: Option<Uuid>) -> Result<Actor> {
     match (kind, id) {
         ("user", Some(id)) => Ok(Actor::User(UserId(id))),
         ("api_key", Some(id)) => Ok(Actor::ApiKey(ApiKeyId(id))),

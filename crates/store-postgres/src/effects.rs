@@ -1,10 +1,10 @@
-//! Writes a change's [`Effects`] (audit entries, queued jobs) inside the change's own transaction,
+//! Writes a change's [`Effects`] (audit entries, events, queued jobs) inside the change's own transaction,
 //! so that a committed change always has its audit trail and its work, and a failed one has neither.
 
 use sqlx::PgConnection;
 use switchboard_store::{Effects, EnqueueOutcome, Result};
 
-use crate::{PgStore, audit, enqueue};
+use crate::{PgStore, audit, enqueue, events};
 
 impl PgStore {
     /// Returns whether a job was queued, so the caller can wake local workers after committing.
@@ -16,6 +16,7 @@ impl PgStore {
         effects: &Effects,
     ) -> Result<bool> {
         audit::insert(&mut *conn, &effects.audit).await?;
+        events::insert(&mut *conn, &effects.events).await?;
         let outcomes = enqueue::insert(&mut *conn, &effects.jobs).await?;
         let queued = outcomes
             .iter()

@@ -15,6 +15,14 @@ const UNIQUE_RULES: &[(&str, &str)] = &[
     ("team_member", "team_member"),
     ("job_dedup_key", "dedup_key"),
     ("session_token", "session_token"),
+    ("channel_name", "channel_name"),
+    ("channel_account", "channel_account"),
+    ("contact_email", "contact_email"),
+    ("contact_phone", "contact_phone"),
+    ("contact_external_id", "contact_external_id"),
+    ("identity_address", "identity_address"),
+    ("conversation_identity", "conversation_identity"),
+    ("provider_message_id", "provider_message_id"),
 ];
 
 /// Maps any sqlx error. Use as `.map_err(db)`.

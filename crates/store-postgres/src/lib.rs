@@ -5,17 +5,26 @@
 
 mod api_keys;
 mod audit;
+mod channels;
+mod contacts;
+mod conversations;
 mod effects;
 mod enqueue;
 mod errors;
+mod events;
 mod idempotency;
+mod ingest;
 mod job_rows;
 mod jobs;
 mod listener;
 mod memberships;
+mod message_rows;
+mod messages;
 mod migrate;
 mod orgs;
+mod resolve;
 mod sessions;
+mod statuses;
 mod teams;
 mod users;
 

@@ -11,10 +11,16 @@ use crate::errors::db;
 
 /// Every migration, in the order it applies. Names are recorded once applied; never rename or
 /// edit a released migration, add a new one instead.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        "0002_messaging",
+        include_str!("../migrations/0002_messaging.sql"),
+    ),
+];
 
 /// PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN - 1).
 const MAX_IDENTIFIER: usize = 63;

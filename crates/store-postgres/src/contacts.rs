@@ -1,0 +1,360 @@
+//! Contacts and their identities. Phone, e-mail and external id are unique per organization
+//! (indexes `contact_phone`, `contact_email`, `contact_external_id`); a violation answers
+//! `Conflict` with the id of the contact holding the value. Tags live in `contacts.tags` (their
+//! order) and again in `contact_tags` (for "carries all of these tags").
+
+use sqlx::PgConnection;
+use switchboard_domain::{ChannelId, ContactId, E164, Email, IdentityId, OrgId};
+use switchboard_store::{
+    Contact, ContactFilter, ContactKey, ContactStore, Effects, Identity, Page, PageRequest, Result,
+    StoreError,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::PgStore;
+use crate::errors::{corrupt, db};
+
+pub(crate) const COLUMNS: &str = "c.id, c.org_id, c.name, c.email, c.phone, c.external_id, \
+                                  c.address, c.birthdate, c.language, c.notes, c.tags, \
+                                  c.attributes::text AS attributes, c.blocked, c.created_at, \
+                                  c.updated_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ContactRow {
+    id: Uuid,
+    org_id: Uuid,
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    external_id: Option<String>,
+    address: Option<String>,
+    birthdate: Option<time::Date>,
+    language: Option<String>,
+    notes: Option<String>,
+    tags: Vec<String>,
+    attributes: String,
+    blocked: bool,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl TryFrom<ContactRow> for Contact {
+    type Error = StoreError;
+    fn try_from(r: ContactRow) -> Result<Self> {
+        Ok(Contact {
+            id: ContactId(r.id),
+            org_id: OrgId(r.org_id),
+            name: r.name,
+            email: r
+                .email
+                .map(|e| Email::parse(&e).map_err(|e| corrupt("contact e-mail", e)))
+                .transpose()?,
+            phone: r
+                .phone
+                .map(|p| E164::parse(&p).map_err(|e| corrupt("contact phone", e)))
+                .transpose()?,
+            external_id: r.external_id,
+            address: r.address,
+            birthdate: r.birthdate,
+            language: r.language,
+            notes: r.notes,
+            tags: r.tags,
+            attributes: serde_json::from_str(&r.attributes)
+                .map_err(|e| corrupt("contact attributes", e))?,
+            blocked: r.blocked,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct IdentityRow {
+    id: Uuid,
+    org_id: Uuid,
+    contact_id: Uuid,
+    channel_id: Uuid,
+    address: String,
+    profile_name: Option<String>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl From<IdentityRow> for Identity {
+    fn from(r: IdentityRow) -> Self {
+        Identity {
+            id: IdentityId(r.id),
+            org_id: OrgId(r.org_id),
+            contact_id: ContactId(r.contact_id),
+            channel_id: ChannelId(r.channel_id),
+            address: r.address,
+            profile_name: r.profile_name,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Tags without repeats, first occurrence first.
+fn distinct_tags(tags: &[String]) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    tags.iter()
+        .map(String::as_str)
+        .filter(|t| seen.insert(*t))
+        .collect()
+}
+
+/// `%value%` for `ILIKE`, with the pattern characters of `value` taken literally.
+fn contains_pattern(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('%');
+    for ch in value.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// Replaces the contact's rows in `contact_tags` with `tags`.
+async fn write_tags(conn: &mut PgConnection, contact: &Contact, tags: &[&str]) -> Result<()> {
+    sqlx::query("DELETE FROM contact_tags WHERE contact_id = $1")
+        .bind(contact.id.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    if tags.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO contact_tags (org_id, contact_id, tag)
+         SELECT $1, $2, tag FROM UNNEST($3::text[]) AS t(tag)",
+    )
+    .bind(contact.org_id.0)
+    .bind(contact.id.0)
+    .bind(tags)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+impl PgStore {
+    /// Turns a unique violation on one of the contact keys into a `Conflict` naming the contact
+    /// that holds the value (looked up after the failed transaction is gone).
+    async fn contact_conflict(&self, e: StoreError, contact: &Contact) -> StoreError {
+        let StoreError::Conflict { what, .. } = &e else {
+            return e;
+        };
+        let key = match *what {
+            "contact_email" => contact.email.clone().map(ContactKey::Email),
+            "contact_phone" => contact.phone.clone().map(ContactKey::Phone),
+            "contact_external_id" => contact.external_id.clone().map(ContactKey::ExternalId),
+            _ => None,
+        };
+        let Some(key) = key else { return e };
+        match self.find_contact(contact.org_id, &key).await {
+            Ok(holder) => StoreError::Conflict {
+                what,
+                existing: Some(holder.id.to_string()),
+            },
+            Err(_) => e,
+        }
+    }
+
+    /// Writes the contact row (insert or full update), its tags and `effects` in one transaction.
+    async fn save_contact(&self, c: &Contact, insert: bool, effects: &Effects) -> Result<()> {
+        let tags = distinct_tags(&c.tags);
+        let attributes = serde_json::to_string(&c.attributes).map_err(StoreError::other)?;
+        let sql = if insert {
+            "INSERT INTO contacts (id, org_id, name, email, phone, external_id, address, birthdate,
+                                   language, notes, tags, attributes, blocked, created_at,
+                                   updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15)"
+        } else {
+            "UPDATE contacts SET name = $3, email = $4, phone = $5, external_id = $6,
+                    address = $7, birthdate = $8, language = $9, notes = $10, tags = $11,
+                    attributes = $12::jsonb, blocked = $13, updated_at = $15
+             WHERE org_id = $2 AND id = $1 AND $14::timestamptz IS NOT NULL"
+        };
+        let mut tx = self.begin().await?;
+        let written = sqlx::query(sql)
+            .bind(c.id.0)
+            .bind(c.org_id.0)
+            .bind(c.name.as_deref())
+            .bind(c.email.as_ref().map(Email::as_str))
+            .bind(c.phone.as_ref().map(E164::as_str))
+            .bind(c.external_id.as_deref())
+            .bind(c.address.as_deref())
+            .bind(c.birthdate)
+            .bind(c.language.as_deref())
+            .bind(c.notes.as_deref())
+            .bind(&tags)
+            .bind(attributes)
+            .bind(c.blocked)
+            .bind(c.created_at)
+            .bind(c.updated_at)
+            .execute(&mut *tx)
+            .await;
+        let touched = match written {
+            Ok(done) => done.rows_affected(),
+            Err(e) => {
+                drop(tx);
+                return Err(self.contact_conflict(db(e), c).await);
+            }
+        };
+        if touched == 0 {
+            return Err(StoreError::NotFound);
+        }
+        write_tags(&mut tx, c, &tags).await?;
+        let woke = self.write_effects(&mut tx, effects).await?;
+        self.commit(tx, woke).await
+    }
+}
+
+#[async_trait::async_trait]
+impl ContactStore for PgStore {
+    async fn create_contact(&self, contact: &Contact, effects: &Effects) -> Result<()> {
+        self.save_contact(contact, true, effects).await
+    }
+
+    async fn get_contact(&self, org: OrgId, id: ContactId) -> Result<Contact> {
+        let row: Option<ContactRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM contacts c WHERE c.org_id = $1 AND c.id = $2"
+        ))
+        .bind(org.0)
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db)?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    async fn find_contact(&self, org: OrgId, key: &ContactKey) -> Result<Contact> {
+        let (column, value) = match key {
+            ContactKey::Phone(p) => ("phone", p.as_str().to_owned()),
+            // Stored lower-cased; folding again makes the look-up independent of the caller.
+            ContactKey::Email(e) => ("email", e.as_str().to_lowercase()),
+            ContactKey::ExternalId(x) => ("external_id", x.clone()),
+        };
+        let row: Option<ContactRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM contacts c WHERE c.org_id = $1 AND c.{column} = $2"
+        ))
+        .bind(org.0)
+        .bind(value)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db)?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    async fn list_contacts(
+        &self,
+        org: OrgId,
+        filter: &ContactFilter,
+        page: PageRequest,
+    ) -> Result<Page<Contact>> {
+        let query = filter.query.as_deref().map(contains_pattern);
+        let tags = distinct_tags(&filter.tags);
+        let (attr_key, attr_value) = match &filter.attribute {
+            Some((k, v)) => (Some(k.as_str()), Some(v.to_string())),
+            None => (None, None),
+        };
+        let rows: Vec<ContactRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM contacts c
+             WHERE c.org_id = $1
+               AND ($2::text IS NULL OR c.name ILIKE $2 OR c.email ILIKE $2 OR c.phone ILIKE $2
+                    OR c.external_id ILIKE $2)
+               AND NOT EXISTS (
+                   SELECT 1 FROM UNNEST($3::text[]) AS want(tag)
+                   WHERE NOT EXISTS (SELECT 1 FROM contact_tags t
+                                     WHERE t.contact_id = c.id AND t.tag = want.tag))
+               AND ($4::text IS NULL OR c.attributes -> $4 = $5::jsonb)
+               AND ($6::boolean IS NULL OR c.blocked = $6)
+               AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM identities i
+                                                WHERE i.channel_id = $7 AND i.contact_id = c.id))
+               AND ($8::uuid IS NULL OR c.id > $8)
+             ORDER BY c.id
+             LIMIT $9"
+        ))
+        .bind(org.0)
+        .bind(query)
+        .bind(&tags)
+        .bind(attr_key)
+        .bind(attr_value)
+        .bind(filter.blocked)
+        .bind(filter.channel.map(|c| c.0))
+        .bind(page.after)
+        .bind(page.fetch_limit())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        crate::page_of(rows, page, |c: &Contact| c.id.0)
+    }
+
+    async fn update_contact(&self, contact: &Contact, effects: &Effects) -> Result<()> {
+        self.save_contact(contact, false, effects).await
+    }
+
+    async fn delete_contact(&self, org: OrgId, id: ContactId, effects: &Effects) -> Result<()> {
+        let mut tx = self.begin().await?;
+        // Events about the contact's conversations go with them; identities, conversations,
+        // their messages and timelines, and tags follow the contact row (ON DELETE CASCADE).
+        sqlx::query(
+            "DELETE FROM events WHERE org_id = $1 AND conversation_id IN
+                 (SELECT id FROM conversations WHERE contact_id = $2 AND org_id = $1)",
+        )
+        .bind(org.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let touched = sqlx::query("DELETE FROM contacts WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        if touched == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let woke = self.write_effects(&mut tx, effects).await?;
+        self.commit(tx, woke).await
+    }
+
+    async fn list_identities(&self, org: OrgId, contact: ContactId) -> Result<Vec<Identity>> {
+        let rows: Vec<IdentityRow> = sqlx::query_as(
+            "SELECT id, org_id, contact_id, channel_id, address, profile_name, created_at,
+                    updated_at
+             FROM identities WHERE org_id = $1 AND contact_id = $2
+             ORDER BY id",
+        )
+        .bind(org.0)
+        .bind(contact.0)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        Ok(rows.into_iter().map(Identity::from).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(contains_pattern("ada"), "%ada%");
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn tags_keep_their_first_occurrence() {
+        let tags = ["vip", "b", "vip", "a", "b"].map(String::from);
+        assert_eq!(distinct_tags(&tags), ["vip", "b", "a"]);
+    }
+}

@@ -1,0 +1,330 @@
+//! Inbound: one webhook's messages and statuses stored in ONE transaction. Duplicates (provider
+//! ids the channel already has) are left out first; senders resolve to parties with one look-up
+//! for the known ones; messages go in with one `UNNEST` insert; conversations, identities and
+//! contacts are refreshed with one statement each; then reactions, statuses, events and jobs.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::PgConnection;
+use switchboard_domain::{
+    ChannelId, ConversationStatus, Direction, MessageId, MessageStatus, OrgId,
+};
+use switchboard_store::{
+    Actor, ConversationEvent, Event, InboundMessage, IngestBatch, IngestOutcome, Message, NewJob,
+    Result, StoredInbound, preview,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::errors::db;
+use crate::resolve::{self, Counterpart, Party};
+use crate::{PgStore, channels, conversations, enqueue, events, message_rows, statuses};
+
+impl PgStore {
+    pub(crate) async fn ingest_batch(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        batch: &IngestBatch,
+    ) -> Result<IngestOutcome> {
+        let now = switchboard_domain::now();
+        let mut tx = self.begin().await?;
+        let kind = channels::kind_of(&mut tx, org, channel).await?;
+        let mut outcome = IngestOutcome::default();
+        let mut new_events = Vec::new();
+        let mut jobs = Vec::new();
+
+        let fresh = fresh_messages(&mut tx, channel, &batch.messages).await?;
+        outcome.duplicates = batch.messages.len() - fresh.len();
+        if !fresh.is_empty() {
+            // The last profile name a sender gave in the batch is the one to keep.
+            let mut names: HashMap<&str, Option<&str>> = HashMap::new();
+            let mut order = Vec::new();
+            for m in &fresh {
+                let name = names.entry(m.from.as_str()).or_insert_with(|| {
+                    order.push(m.from.as_str());
+                    None
+                });
+                if m.profile_name.is_some() {
+                    *name = m.profile_name.as_deref();
+                }
+            }
+            let counterparts: Vec<Counterpart> = order
+                .iter()
+                .map(|a| Counterpart {
+                    address: a,
+                    profile_name: names.get(a).copied().flatten(),
+                })
+                .collect();
+            let parties = resolve::parties(
+                &mut tx,
+                org,
+                channel,
+                kind,
+                &counterparts,
+                now,
+                &mut new_events,
+            )
+            .await?;
+            let rows: Vec<(Message, &InboundMessage, Party)> = fresh
+                .iter()
+                .filter_map(|m| {
+                    parties
+                        .get(&m.from)
+                        .map(|p| (inbound_row(org, channel, m, p, now), *m, *p))
+                })
+                .collect();
+            let messages: Vec<Message> = rows.iter().map(|(m, _, _)| m.clone()).collect();
+            let inserted: HashSet<Uuid> = message_rows::insert(&mut tx, &messages)
+                .await?
+                .into_iter()
+                .collect();
+            // A concurrent delivery of the same webhook may have stored some first.
+            outcome.duplicates += rows.len() - inserted.len();
+            let stored: Vec<&(Message, &InboundMessage, Party)> = rows
+                .iter()
+                .filter(|(m, _, _)| inserted.contains(&m.id.0))
+                .collect();
+            for (m, inbound, party) in &stored {
+                new_events.push(Event::message_received(m));
+                jobs.extend(inbound.jobs_for(m.id));
+                outcome.stored.push(StoredInbound {
+                    message_id: m.id,
+                    conversation_id: party.conversation,
+                    contact_id: party.contact,
+                    identity_id: party.identity,
+                    new_conversation: party.new_conversation,
+                });
+            }
+            refresh_profiles(&mut tx, &stored, &names, now).await?;
+            let timeline = touch_conversations(&mut tx, org, &stored, now).await?;
+            conversations::insert_events(&mut tx, org, &timeline).await?;
+            apply_reactions(&mut tx, channel, &stored, now).await?;
+        }
+
+        let (applied, pending) =
+            statuses::apply_reports(&mut tx, org, channel, &batch.statuses, now, &mut new_events)
+                .await?;
+        outcome.statuses_applied = applied;
+        outcome.statuses_pending = pending;
+        events::insert(&mut tx, &new_events).await?;
+        let queued = enqueue_all(&mut tx, &jobs).await?;
+        self.commit_ready(tx, queued).await?;
+        Ok(outcome)
+    }
+}
+
+/// The batch's messages that are new: neither stored on the channel nor repeated earlier in the
+/// batch.
+async fn fresh_messages<'a>(
+    conn: &mut PgConnection,
+    channel: ChannelId,
+    messages: &'a [InboundMessage],
+) -> Result<Vec<&'a InboundMessage>> {
+    if messages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = messages
+        .iter()
+        .map(|m| m.provider_message_id.as_str())
+        .collect();
+    let known: HashSet<String> = sqlx::query_scalar(
+        "SELECT provider_message_id FROM messages
+         WHERE channel_id = $1 AND provider_message_id = ANY($2)",
+    )
+    .bind(channel.0)
+    .bind(&ids)
+    .fetch_all(conn)
+    .await
+    .map_err(db)?
+    .into_iter()
+    .collect();
+    let mut seen = HashSet::new();
+    Ok(messages
+        .iter()
+        .filter(|m| {
+            let id = m.provider_message_id.as_str();
+            !known.contains(id) && seen.insert(id)
+        })
+        .collect())
+}
+
+fn inbound_row(
+    org: OrgId,
+    channel: ChannelId,
+    m: &InboundMessage,
+    party: &Party,
+    now: OffsetDateTime,
+) -> Message {
+    Message {
+        id: MessageId::new(),
+        org_id: org,
+        conversation_id: party.conversation,
+        channel_id: channel,
+        contact_id: party.contact,
+        direction: Direction::Inbound,
+        status: MessageStatus::Received,
+        provider_message_id: Some(m.provider_message_id.clone()),
+        kind: m.kind.clone(),
+        content: m.content.clone(),
+        text: m.text.clone(),
+        reply_to: m.reply_to.clone(),
+        sender: None,
+        error: None,
+        reactions: Vec::new(),
+        created_at: now,
+        provider_at: Some(m.provider_at),
+        sent_at: None,
+        delivered_at: None,
+        read_at: None,
+        failed_at: None,
+        updated_at: now,
+    }
+}
+
+/// Identities take the profile name their sender last gave; a contact without a name takes it
+/// too.
+async fn refresh_profiles(
+    conn: &mut PgConnection,
+    stored: &[&(Message, &InboundMessage, Party)],
+    names: &HashMap<&str, Option<&str>>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let mut seen = HashSet::new();
+    let (mut identities, mut contacts, mut profiles) = (Vec::new(), Vec::new(), Vec::new());
+    for (_, inbound, party) in stored {
+        if let Some(Some(name)) = names.get(inbound.from.as_str())
+            && seen.insert(party.identity)
+        {
+            identities.push(party.identity.0);
+            contacts.push(party.contact.0);
+            profiles.push(*name);
+        }
+    }
+    if identities.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[])
+                    AS u(identity_id, contact_id, name)),
+              i AS (UPDATE identities SET profile_name = u.name, updated_at = $4
+                    FROM u WHERE identities.id = u.identity_id
+                      AND identities.profile_name IS DISTINCT FROM u.name)
+         UPDATE contacts SET name = u.name, updated_at = $4
+         FROM u WHERE contacts.id = u.contact_id AND contacts.name IS NULL",
+    )
+    .bind(identities)
+    .bind(contacts)
+    .bind(profiles)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+/// Every conversation that received messages reopens, counts them as unread and shows the last
+/// one; returns the `status.changed` timeline entries of those that were not open.
+async fn touch_conversations(
+    conn: &mut PgConnection,
+    org: OrgId,
+    stored: &[&(Message, &InboundMessage, Party)],
+    now: OffsetDateTime,
+) -> Result<Vec<ConversationEvent>> {
+    // Per conversation, in batch order: (party, last preview, latest provider time, count).
+    let mut touched: Vec<(Party, Option<String>, OffsetDateTime, i64)> = Vec::new();
+    let mut index: HashMap<Uuid, usize> = HashMap::new();
+    for (m, inbound, party) in stored {
+        let text_preview = m.text.as_deref().map(preview);
+        match index.get(&party.conversation.0) {
+            Some(&i) => {
+                let entry = &mut touched[i];
+                entry.1 = text_preview;
+                entry.2 = entry.2.max(inbound.provider_at);
+                entry.3 += 1;
+            }
+            None => {
+                index.insert(party.conversation.0, touched.len());
+                touched.push((*party, text_preview, inbound.provider_at, 1));
+            }
+        }
+    }
+    if touched.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query(
+        "UPDATE conversations AS c SET status = 'open', snoozed_until = NULL,
+                last_message_at = $5, last_message_preview = u.preview,
+                last_inbound_at = GREATEST(c.last_inbound_at, u.inbound_at),
+                unread_count = c.unread_count + u.n, updated_at = $5
+         FROM UNNEST($1::uuid[], $2::text[], $3::timestamptz[], $4::int8[])
+              AS u(id, preview, inbound_at, n)
+         WHERE c.id = u.id",
+    )
+    .bind(
+        touched
+            .iter()
+            .map(|t| t.0.conversation.0)
+            .collect::<Vec<_>>(),
+    )
+    .bind(touched.iter().map(|t| t.1.as_deref()).collect::<Vec<_>>())
+    .bind(touched.iter().map(|t| t.2).collect::<Vec<_>>())
+    .bind(touched.iter().map(|t| t.3).collect::<Vec<_>>())
+    .bind(now)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(touched
+        .iter()
+        .filter(|t| t.0.status != ConversationStatus::Open)
+        .map(|t| {
+            ConversationEvent::status_changed(
+                org,
+                t.0.conversation,
+                t.0.status,
+                ConversationStatus::Open,
+                Actor::System,
+                now,
+            )
+        })
+        .collect())
+}
+
+/// Records each new reaction on the message it targets (same channel, by provider id), in batch
+/// order, so a target stored earlier in the same batch gets it too.
+async fn apply_reactions(
+    conn: &mut PgConnection,
+    channel: ChannelId,
+    stored: &[&(Message, &InboundMessage, Party)],
+    now: OffsetDateTime,
+) -> Result<()> {
+    for (_, inbound, _) in stored {
+        let Some((target, emoji)) = &inbound.reaction_to else {
+            continue;
+        };
+        sqlx::query(
+            "UPDATE messages SET
+                 reactions = reactions || jsonb_build_array(jsonb_build_object('emoji', $3::text,
+                                                                               'at', $4::text)),
+                 updated_at = $5
+             WHERE channel_id = $1 AND provider_message_id = $2",
+        )
+        .bind(channel.0)
+        .bind(target)
+        .bind(emoji)
+        .bind(message_rows::reaction_time(inbound.provider_at)?)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+/// Enqueues the new messages' jobs; whether any was queued (so workers must be woken).
+async fn enqueue_all(conn: &mut PgConnection, jobs: &[NewJob]) -> Result<bool> {
+    let outcomes = enqueue::insert(conn, jobs).await?;
+    Ok(outcomes
+        .iter()
+        .any(|o| matches!(o, switchboard_store::EnqueueOutcome::Created(_))))
+}
