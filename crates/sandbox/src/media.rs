@@ -1,12 +1,31 @@
 //! Media: `POST /{phone-number-id}/media` (multipart), `GET /{media-id}` for the short-lived url,
 //! the download itself with the same token, and `DELETE /{media-id}`; BSP paths alike.
+//!
+//! Media lives in memory, bounded twice: Meta's per-type size caps (PROVIDERS §1.7) on upload, and
+//! [`TOTAL_CAP`] over everything stored, the oldest evicted first.
 
-use std::sync::Arc;
+mod routes;
 
-use axum::Router;
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use parking_lot::Mutex;
+use rand::Rng as _;
+use rand::distributions::Alphanumeric;
+use sha2::{Digest as _, Sha256};
 
 use crate::config::SandboxConfig;
-use crate::state::AppState;
+use crate::graph_error::GraphError;
+use crate::ids;
+
+pub(crate) use routes::routes;
+
+/// All media together: generous for tests and demos, small enough for a laptop.
+const TOTAL_CAP: usize = 256 * 1024 * 1024;
+/// Meta's download URLs last about five minutes.
+const URL_LIFETIME: Duration = Duration::from_secs(5 * 60);
 
 /// What a send by media id needs to know about the media.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,21 +38,205 @@ pub(crate) struct MediaSummary {
     pub file_size: usize,
 }
 
-/// Stored media. (Being written: webhook-side helper.)
-pub(crate) struct MediaStore {}
+/// One stored file.
+#[derive(Debug, Clone)]
+pub(crate) struct Stored {
+    pub phone_number_id: String,
+    pub mime_type: String,
+    pub bytes: Bytes,
+    /// Base64 of the SHA-256 of the bytes, as Meta gives it.
+    pub sha256: String,
+}
+
+#[derive(Default)]
+struct Inner {
+    items: HashMap<String, Stored>,
+    /// Upload order, for eviction; may name ids deleted since.
+    order: VecDeque<String>,
+    total: usize,
+    /// Download tokens: token -> (media id, expiry).
+    urls: HashMap<String, (String, Instant)>,
+}
+
+/// Stored media.
+pub(crate) struct MediaStore {
+    inner: Mutex<Inner>,
+}
+
+/// The largest file Meta takes for a MIME type (parameters such as `; codecs=opus` ignored), or
+/// `None` when Meta does not take the type at all.
+pub(crate) fn size_cap(mime_type: &str) -> Option<usize> {
+    const MB: usize = 1024 * 1024;
+    let essence = mime_type.split(';').next().unwrap_or("").trim();
+    Some(match essence.to_ascii_lowercase().as_str() {
+        "image/jpeg" | "image/png" => 5 * MB,
+        "audio/aac" | "audio/amr" | "audio/mpeg" | "audio/mp4" | "audio/ogg" => 16 * MB,
+        "video/mp4" | "video/3gpp" => 16 * MB,
+        // Animated stickers may be 500 KB, static ones 100 KB; telling them apart needs decoding
+        // the WebP, so the sandbox applies the larger cap.
+        "image/webp" => 500 * 1024,
+        "text/plain"
+        | "application/pdf"
+        | "application/msword"
+        | "application/vnd.ms-excel"
+        | "application/vnd.ms-powerpoint"
+        | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        | "application/vnd.openxmlformats-officedocument.presentationml.presentation" => 100 * MB,
+        _ => return None,
+    })
+}
+
+/// Base64 of SHA-256, as in Meta's `sha256` fields.
+pub(crate) fn sha256_base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
+}
 
 impl MediaStore {
     pub(crate) fn new(_config: &SandboxConfig) -> Self {
-        Self {}
+        Self {
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// Stores a file for a number, checking Meta's type and size rules; returns its new id.
+    pub(crate) fn put(
+        &self,
+        phone_number_id: &str,
+        mime_type: &str,
+        bytes: Bytes,
+    ) -> Result<String, GraphError> {
+        let Some(cap) = size_cap(mime_type) else {
+            return Err(GraphError::invalid_parameter(format!(
+                "Param file must be a file with one of the following types: audio/aac, audio/amr, \
+                 audio/mpeg, audio/mp4, audio/ogg, text/plain, application/pdf, application/msword, \
+                 application/vnd.ms-excel, application/vnd.ms-powerpoint, the Office Open XML \
+                 types, image/jpeg, image/png, image/webp, video/mp4, video/3gpp. Received file \
+                 of type '{mime_type}'."
+            )));
+        };
+        if bytes.is_empty() {
+            return Err(GraphError::code(131_053, "The uploaded file is empty."));
+        }
+        if bytes.len() > cap {
+            return Err(GraphError::code(
+                131_053,
+                format!(
+                    "File is too big: {} bytes; the maximum for {mime_type} is {cap} bytes.",
+                    bytes.len()
+                ),
+            ));
+        }
+        let id = ids::numeric_id();
+        let stored = Stored {
+            phone_number_id: phone_number_id.to_owned(),
+            mime_type: mime_type.to_owned(),
+            sha256: sha256_base64(&bytes),
+            bytes,
+        };
+        let mut inner = self.inner.lock();
+        let size = stored.bytes.len();
+        while inner.total + size > TOTAL_CAP {
+            let Some(oldest) = inner.order.pop_front() else {
+                break;
+            };
+            if let Some(old) = inner.items.remove(&oldest) {
+                inner.total -= old.bytes.len();
+            }
+        }
+        inner.total += size;
+        inner.order.push_back(id.clone());
+        inner.items.insert(id.clone(), stored);
+        Ok(id)
     }
 
     /// The media with this id, if it exists and has not been deleted.
-    pub(crate) fn lookup(&self, _media_id: &str) -> Option<MediaSummary> {
-        None
+    pub(crate) fn lookup(&self, media_id: &str) -> Option<MediaSummary> {
+        self.get(media_id).map(|m| MediaSummary {
+            phone_number_id: m.phone_number_id,
+            mime_type: m.mime_type,
+            file_size: m.bytes.len(),
+        })
+    }
+
+    /// The stored file (bytes are shared, not copied).
+    pub(crate) fn get(&self, media_id: &str) -> Option<Stored> {
+        self.inner.lock().items.get(media_id).cloned()
+    }
+
+    /// Deletes the media; false when there was none.
+    pub(crate) fn delete(&self, media_id: &str) -> bool {
+        let mut inner = self.inner.lock();
+        match inner.items.remove(media_id) {
+            Some(old) => {
+                inner.total -= old.bytes.len();
+                inner.urls.retain(|_, (id, _)| id != media_id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A fresh download token for the media, valid for [`URL_LIFETIME`].
+    pub(crate) fn issue_token(&self, media_id: &str) -> String {
+        let token: String = rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(32)
+            .map(char::from)
+            .collect();
+        let now = Instant::now();
+        let mut inner = self.inner.lock();
+        // Expired tokens are dropped here, so the map never outgrows the live ones.
+        inner.urls.retain(|_, (_, expires)| *expires > now);
+        inner
+            .urls
+            .insert(token.clone(), (media_id.to_owned(), now + URL_LIFETIME));
+        token
+    }
+
+    /// The media a live download token opens, if it is for this id.
+    pub(crate) fn redeem(&self, media_id: &str, token: &str) -> Option<Stored> {
+        let inner = self.inner.lock();
+        let (id, expires) = inner.urls.get(token)?;
+        if id != media_id || *expires <= Instant::now() {
+            return None;
+        }
+        inner.items.get(media_id).cloned()
     }
 }
 
-/// The media routes.
-pub(crate) fn routes() -> Router<Arc<AppState>> {
-    Router::new()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_follow_metas_table() {
+        assert_eq!(size_cap("image/jpeg"), Some(5 * 1024 * 1024));
+        assert_eq!(size_cap("audio/ogg; codecs=opus"), Some(16 * 1024 * 1024));
+        assert_eq!(size_cap("application/pdf"), Some(100 * 1024 * 1024));
+        assert_eq!(size_cap("image/gif"), None);
+    }
+
+    #[test]
+    fn put_get_delete_and_tokens() {
+        let store = MediaStore::new(&SandboxConfig::default());
+        let id = store
+            .put("1", "image/png", Bytes::from_static(b"png"))
+            .unwrap();
+        assert_eq!(store.lookup(&id).unwrap().file_size, 3);
+        assert_eq!(store.get(&id).unwrap().sha256, sha256_base64(b"png"));
+        let token = store.issue_token(&id);
+        assert!(store.redeem(&id, &token).is_some());
+        assert!(store.redeem(&id, "other").is_none());
+        assert!(store.delete(&id));
+        assert!(store.redeem(&id, &token).is_none());
+        assert!(store.lookup(&id).is_none());
+        assert!(!store.delete(&id));
+        let err = store
+            .put("1", "image/gif", Bytes::from_static(b"x"))
+            .unwrap_err();
+        assert_eq!(err.code, 100);
+        let big = Bytes::from(vec![0u8; 5 * 1024 * 1024 + 1]);
+        assert_eq!(store.put("1", "image/jpeg", big).unwrap_err().code, 131_053);
+    }
 }

@@ -1,12 +1,25 @@
 //! Message templates per WABA: create (PENDING, then approved or rejected after a delay with the
 //! status webhook), list, get, edit, delete; the BSP's `/v1/configs/templates` alike.
+//!
+//! Templates are few (tens to hundreds per WABA), so one list under a mutex, scanned, is both
+//! simplest and fast enough for the lookup every template send makes.
 
-use std::sync::Arc;
+mod buttons;
+mod placeholders;
+mod review;
+mod routes;
+mod store;
+mod validate;
 
-use axum::Router;
+use axum::http::HeaderMap;
+use serde_json::Value;
 
-use crate::config::SandboxConfig;
+use crate::accounts::Object;
+use crate::graph_error::GraphError;
 use crate::state::AppState;
+
+pub(crate) use routes::routes;
+pub(crate) use store::Templates;
 
 /// One button of a template, for checking send parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,26 +53,19 @@ pub(crate) struct TemplateSummary {
     pub buttons: Vec<ButtonSummary>,
 }
 
-/// Templates per WABA. (Being written: webhook-side helper.)
-pub(crate) struct Templates {}
-
-impl Templates {
-    pub(crate) fn new(_config: &SandboxConfig) -> Self {
-        Self {}
-    }
-
-    /// The template `name` in `language` on this WABA.
-    pub(crate) fn lookup(
-        &self,
-        _waba_id: &str,
-        _name: &str,
-        _language: &str,
-    ) -> Option<TemplateSummary> {
-        None
-    }
-}
-
-/// The template routes.
-pub(crate) fn routes() -> Router<Arc<AppState>> {
-    Router::new()
+/// `GET /{version}/{template-id}`: the template object, or `None` when no template has this id
+/// (the route also serves media ids).
+pub(crate) fn get_by_id(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Option<Result<Value, GraphError>> {
+    let template = state.templates.by_id(id)?;
+    Some(
+        match state.authenticate_graph(headers, Object::Waba, &template.waba_id, "get") {
+            Ok(_) => Ok(template.object()),
+            Err(e) if e.code == 190 => Err(e),
+            Err(_) => Err(GraphError::unknown_object(id, "get")),
+        },
+    )
 }
