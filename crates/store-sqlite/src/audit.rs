@@ -9,7 +9,7 @@ use crate::SqliteStore;
 use crate::codec::{get_json, get_opt_uuid, get_ts, get_uuid, json, ms};
 use crate::error::DbResult;
 
-fn actor_columns(actor: Actor) -> (&'static str, Option<Uuid>) {
+pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<Uuid>) {
     match actor {
         Actor::User(id) => ("user", Some(id.0)),
         Actor::ApiKey(id) => ("api_key", Some(id.0)),
@@ -42,14 +42,19 @@ pub(crate) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
     Ok(())
 }
 
-fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
-    let actor_type: String = row.get(2)?;
-    let actor_id = get_opt_uuid(row, 3)?;
-    let actor = match (actor_type.as_str(), actor_id) {
+/// The actor kept in (type, id) columns at `idx` and `idx + 1`.
+pub(crate) fn get_actor(row: &Row<'_>, idx: usize) -> rusqlite::Result<Actor> {
+    let actor_type: String = row.get(idx)?;
+    let actor_id = get_opt_uuid(row, idx + 1)?;
+    Ok(match (actor_type.as_str(), actor_id) {
         ("user", Some(id)) => Actor::User(UserId(id)),
         ("api_key", Some(id)) => Actor::ApiKey(ApiKeyId(id)),
         _ => Actor::System,
-    };
+    })
+}
+
+fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
+    let actor = get_actor(row, 2)?;
     Ok(AuditEntry {
         id: AuditId(get_uuid(row, 0)?),
         org_id: OrgId(get_uuid(row, 1)?),

@@ -60,6 +60,15 @@ pub(crate) fn get_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| bad(idx, Type::Text, e))
 }
 
+pub(crate) fn get_opt_json<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    idx: usize,
+) -> rusqlite::Result<Option<T>> {
+    let text: Option<String> = row.get(idx)?;
+    text.map(|t| serde_json::from_str(&t).map_err(|e| bad(idx, Type::Text, e)))
+        .transpose()
+}
+
 /// A text column parsed by a domain parser (`Name::parse`, `Role::from_str`...).
 pub(crate) fn get_parsed<T, E>(
     row: &Row<'_>,

@@ -21,6 +21,26 @@ const UNIQUE_RULES: &[(&str, &str)] = &[
         "idempotency.org_id, idempotency.principal, idempotency.key",
         "idempotency_key",
     ),
+    ("channels.org_id, channels.name_key", "channel_name"),
+    ("channels.protocol, channels.account", "channel_account"),
+    ("contacts.org_id, contacts.email", "contact_email"),
+    ("contacts.org_id, contacts.phone", "contact_phone"),
+    (
+        "contacts.org_id, contacts.external_id",
+        "contact_external_id",
+    ),
+    (
+        "identities.channel_id, identities.address",
+        "identity_address",
+    ),
+    (
+        "conversations.channel_id, conversations.identity_id",
+        "conversation_identity",
+    ),
+    (
+        "messages.channel_id, messages.provider_message_id",
+        "provider_message_id",
+    ),
 ];
 
 /// `.db()` on any rusqlite result: the one place driver errors are translated.

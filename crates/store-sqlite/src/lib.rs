@@ -5,15 +5,23 @@
 
 mod api_keys;
 mod audit;
+mod channels;
 mod codec;
 mod connect;
+mod contacts;
+mod conversations;
 mod effects;
 mod error;
+mod events;
 mod idempotency;
+mod identities;
+mod ingest;
 mod jobs;
 mod members;
+mod messages;
 mod migrate;
 mod orgs;
+mod outbound;
 mod read_pool;
 mod sessions;
 mod teams;

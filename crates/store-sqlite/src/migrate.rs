@@ -9,11 +9,18 @@ use crate::codec::ms;
 use crate::error::DbResult;
 
 /// (version, name, SQL), in the order they apply. Append only: never edit a shipped migration.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "0002_messaging",
+        include_str!("../migrations/0002_messaging.sql"),
+    ),
+];
 
 /// Applies every pending migration; returns the names of those applied now.
 pub(crate) fn run(conn: &mut Connection) -> Result<Vec<String>> {
@@ -62,7 +69,7 @@ mod tests {
     fn applies_once_in_order() {
         let mut conn = Connection::open_in_memory().unwrap();
         let names = run(&mut conn).unwrap();
-        assert_eq!(names, vec!["0001_foundation".to_owned()]);
+        assert_eq!(names, vec!["0001_foundation", "0002_messaging"]);
         assert!(
             run(&mut conn).unwrap().is_empty(),
             "second run applies nothing"
@@ -74,7 +81,7 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(versions, vec![1]);
+        assert_eq!(versions, vec![1, 2]);
         for (i, (v, _, _)) in MIGRATIONS.iter().enumerate() {
             assert_eq!(*v, i as i64 + 1, "versions are contiguous");
         }

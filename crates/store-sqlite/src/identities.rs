@@ -1,0 +1,116 @@
+//! Identity resolution inside ingest and outbound acceptance: the identity of (channel, address)
+//! is found, or created with its contact. On kinds whose addresses are phone numbers a new
+//! identity joins the contact that already has that phone.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use switchboard_domain::{ChannelId, ChannelKind, ContactId, IdentityId, OrgId, Timestamp};
+use switchboard_store::{Contact, Result, phone_of_address};
+
+use crate::codec::{get_uuid, ms};
+use crate::contacts;
+use crate::error::DbResult;
+
+/// Who an address on a channel is.
+pub(crate) struct Resolved {
+    pub identity: IdentityId,
+    pub contact: ContactId,
+    /// The contact made for this address, when there was none.
+    pub new_contact: Option<Contact>,
+}
+
+/// Where the identity lives and who is asking.
+pub(crate) struct Lookup<'a> {
+    pub org: OrgId,
+    pub channel: ChannelId,
+    pub kind: ChannelKind,
+    pub address: &'a str,
+    /// The platform's name for them (inbound only): refreshes the identity, names a nameless
+    /// contact.
+    pub profile_name: Option<&'a str>,
+    pub now: Timestamp,
+}
+
+pub(crate) fn resolve(conn: &Connection, q: &Lookup<'_>) -> Result<Resolved> {
+    let now = ms(q.now);
+    let found = conn
+        .prepare_cached(
+            "SELECT id, contact_id, profile_name FROM identities
+             WHERE channel_id = ?1 AND address = ?2",
+        )
+        .db()?
+        .query_row(params![q.channel.0.as_bytes(), q.address], |r| {
+            Ok((
+                get_uuid(r, 0)?,
+                get_uuid(r, 1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })
+        .optional()
+        .db()?;
+    if let Some((id, contact, profile)) = found {
+        let (identity, contact) = (IdentityId(id), ContactId(contact));
+        if let Some(name) = q.profile_name.filter(|n| Some(*n) != profile.as_deref()) {
+            conn.prepare_cached(
+                "UPDATE identities SET profile_name = ?2, updated_at = ?3 WHERE id = ?1",
+            )
+            .db()?
+            .execute(params![identity.0.as_bytes(), name, now])
+            .db()?;
+            contacts::set_name_if_missing(conn, contact, name, now)?;
+        }
+        return Ok(Resolved {
+            identity,
+            contact,
+            new_contact: None,
+        });
+    }
+
+    let phone = phone_of_address(q.kind, q.address);
+    let existing = match &phone {
+        Some(p) => conn
+            .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND phone = ?2")
+            .db()?
+            .query_row(params![q.org.0.as_bytes(), p.as_str()], |r| get_uuid(r, 0))
+            .optional()
+            .db()?
+            .map(ContactId),
+        None => None,
+    };
+    let (contact, new_contact) = match existing {
+        Some(id) => {
+            if let Some(name) = q.profile_name {
+                contacts::set_name_if_missing(conn, id, name, now)?;
+            }
+            (id, None)
+        }
+        None => {
+            let mut c = Contact::new(q.org, q.now);
+            c.name = q.profile_name.map(str::to_owned);
+            c.phone = phone;
+            contacts::insert(conn, &c)?;
+            (c.id, Some(c))
+        }
+    };
+    let identity = IdentityId::new();
+    conn.prepare_cached(
+        "INSERT INTO identities (id, org_id, contact_id, channel_id, address, profile_name,
+                                 created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+    )
+    .db()?
+    .execute(params![
+        identity.0.as_bytes(),
+        q.org.0.as_bytes(),
+        contact.0.as_bytes(),
+        q.channel.0.as_bytes(),
+        q.address,
+        q.profile_name,
+        now
+    ])
+    .db()?;
+    Ok(Resolved {
+        identity,
+        contact,
+        new_contact,
+    })
+}
