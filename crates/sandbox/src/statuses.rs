@@ -42,6 +42,9 @@ pub(crate) struct AcceptedSend {
     pub callback_data: Option<String>,
 }
 
+/// How early a status may go to share a webhook with one due just before it.
+const COALESCE: Duration = Duration::from_millis(10);
+
 /// A status waiting for its time; `timestamp` is filled in when it is sent.
 #[derive(Debug)]
 struct Due {
@@ -159,9 +162,11 @@ impl Scheduler {
                     None => return,
                 },
                 () = sleep_until(next) => {
-                    let now = Instant::now();
+                    // Whatever falls due within the next few ms goes now too, so statuses of
+                    // sends a moment apart share webhooks instead of each waking us alone.
+                    let horizon = Instant::now() + COALESCE;
                     let mut ready = Vec::new();
-                    while heap.peek().is_some_and(|Reverse(d)| d.at <= now) {
+                    while heap.peek().is_some_and(|Reverse(d)| d.at <= horizon) {
                         if let Some(Reverse(d)) = heap.pop() {
                             ready.push(d);
                         }
