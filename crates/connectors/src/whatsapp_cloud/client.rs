@@ -24,7 +24,7 @@ use switchboard_domain::Secret;
 use tracing::instrument;
 use url::Url;
 
-use super::send::{MarkRead, SendResponse, SuccessResponse};
+use super::send::{MarkRead, SendRequest, SendResponse, SuccessResponse};
 use super::webhook::{self, HandshakeError, SIGNATURE_HEADER, SignatureError};
 use crate::connector::Connector;
 use crate::inbound::{HandshakeQuery, InboundEvent, ParseError, VerifyError};
@@ -71,26 +71,13 @@ impl WhatsAppCloud {
         })
     }
 
-    /// A request to `url` carrying the credential.
-    fn request(&self, method: Method, url: Url) -> RequestBuilder {
-        self.http
-            .request(method, url)
-            .header(self.auth.0.clone(), self.auth.1.clone())
-    }
-}
-
-#[async_trait]
-impl Connector for WhatsAppCloud {
-    fn provider(&self) -> &'static str {
-        "whatsapp_cloud"
-    }
-
-    #[instrument(skip_all, fields(kind = message.content.content.kind().as_str()))]
-    async fn send(&self, message: &OutboundMessage) -> Result<SendReceipt, SendError> {
-        let body = send_request(message)?;
+    /// Posts an already-built send body as is, without the content checks of
+    /// [`Connector::send`]: for callers that build wire bodies themselves (tests of the provider's
+    /// own validation, connection checks).
+    pub async fn post_message(&self, body: &SendRequest) -> Result<SendReceipt, SendError> {
         let request = self
             .request(Method::POST, self.endpoints.messages())
-            .json(&body);
+            .json(body);
         let answer = call::exchange(request, call::MAX_JSON_BODY).await?;
         let response: SendResponse = call::decode(&answer)?;
         let recipient_id = response.contacts.into_iter().next().map(|c| c.wa_id);
@@ -107,6 +94,25 @@ impl Connector for WhatsAppCloud {
             status: ReceiptStatus::from_provider(sent.message_status.as_deref()),
             recipient_id,
         })
+    }
+
+    /// A request to `url` carrying the credential.
+    fn request(&self, method: Method, url: Url) -> RequestBuilder {
+        self.http
+            .request(method, url)
+            .header(self.auth.0.clone(), self.auth.1.clone())
+    }
+}
+
+#[async_trait]
+impl Connector for WhatsAppCloud {
+    fn provider(&self) -> &'static str {
+        "whatsapp_cloud"
+    }
+
+    #[instrument(skip_all, fields(kind = message.content.content.kind().as_str()))]
+    async fn send(&self, message: &OutboundMessage) -> Result<SendReceipt, SendError> {
+        self.post_message(&send_request(message)?).await
     }
 
     #[instrument(skip_all)]

@@ -185,6 +185,11 @@ impl Endpoints {
         url
     }
 
+    /// The URL layout in use.
+    pub(crate) fn style(&self) -> ApiStyle {
+        self.style
+    }
+
     /// Where sends, mark-read and typing go.
     pub(crate) fn messages(&self) -> Url {
         match self.style {

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use http::Method;
 use serde_json::{Value, json};
 
-use super::{WhatsAppCloud, call, expect_success};
+use super::{ApiStyle, WhatsAppCloud, call, expect_success};
 use crate::outbound::{SendAction, SendError};
 use crate::templates::{
     ButtonSpec, ComponentSpec, CreatedTemplate, Examples, MediaHeaderFormat, NewTemplate,
@@ -27,10 +27,18 @@ impl TemplateManager for WhatsAppCloud {
         let mut url = self.endpoints.templates().map_err(config_error)?;
         {
             let mut q = url.query_pairs_mut();
-            q.append_pair("fields", LIST_FIELDS);
             q.append_pair("limit", &limit.max(1).to_string());
-            if let Some(after) = after {
-                q.append_pair("after", after);
+            match self.endpoints.style() {
+                ApiStyle::Graph => {
+                    q.append_pair("fields", LIST_FIELDS);
+                    if let Some(after) = after {
+                        q.append_pair("after", after);
+                    }
+                }
+                // 360dialog pages by offset; our cursor is that offset.
+                ApiStyle::Bsp => {
+                    q.append_pair("offset", after.unwrap_or("0"));
+                }
             }
         }
         let answer = call::exchange(self.request(Method::GET, url), call::MAX_JSON_BODY).await?;
@@ -45,13 +53,7 @@ impl TemplateManager for WhatsAppCloud {
                     .with_body(answer.status, &answer.body)
             })?;
         let templates = items.iter().filter_map(template_info).collect();
-        // Graph gives `paging.next` only when there is a next page; the cursor is `after`.
-        let paging = body.get("paging");
-        let next_cursor = paging
-            .filter(|p| p.get("next").is_some_and(|n| !n.is_null()))
-            .and_then(|p| p.pointer("/cursors/after"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let next_cursor = next_cursor(&body, items.len());
         Ok(TemplatePage {
             templates,
             next_cursor,
@@ -86,6 +88,23 @@ impl TemplateManager for WhatsAppCloud {
             .map_err(config_error)?;
         expect_success(self.request(Method::DELETE, url)).await
     }
+}
+
+/// Graph gives `paging.next` only when there is a next page, and the cursor is `after`; a BSP
+/// gives `offset` and `total`, and the next page starts where this one ends.
+fn next_cursor(body: &Value, page_len: usize) -> Option<String> {
+    if let Some(paging) = body.get("paging") {
+        return paging
+            .get("next")
+            .filter(|n| !n.is_null())
+            .and(paging.pointer("/cursors/after"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+    }
+    let offset = body.get("offset").and_then(Value::as_u64)?;
+    let total = body.get("total").and_then(Value::as_u64)?;
+    let next = offset.saturating_add(page_len as u64);
+    (page_len > 0 && next < total).then(|| next.to_string())
 }
 
 fn config_error(e: super::ConfigError) -> SendError {
