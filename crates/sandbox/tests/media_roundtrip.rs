@@ -9,8 +9,11 @@ use serde_json::{Value, json};
 
 const BOUNDARY: &str = "sandbox-test-boundary-7MA4YWxkTrZu0gW";
 
-/// A multipart body built by hand: each part is (name, optional (filename, content type), bytes).
-fn multipart(parts: &[(&str, Option<(&str, &str)>, &[u8])]) -> Vec<u8> {
+/// One multipart part: name, optional (filename, content type), bytes.
+type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
+
+/// A multipart body built by hand.
+fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, file, data) in parts {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
