@@ -6,23 +6,25 @@
 //! `batch_max`), so a benchmark at thousands of sends per second does not make a request per
 //! status. The control route `POST /sandbox/v1/statuses` sends any status at once, unbatched.
 
+mod control;
+mod shape;
+
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
-use axum::Json;
-use axum::extract::State;
-use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{SandboxConfig, StatusConfig, WhatsAppAccount};
-use crate::graph_error::{GraphError, describe};
+use crate::config::{SandboxConfig, StatusConfig};
 use crate::state::AppState;
-use crate::webhooks::{self, control_account, control_body};
+use crate::webhooks;
+
+pub(crate) use control::control;
+use shape::{deliver_statuses, failure, pricing, status_object};
 
 /// An accepted send whose statuses are to follow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,115 +209,4 @@ async fn sleep_until(at: Option<Instant>) {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
     }
-}
-
-/// Sends one `statuses` webhook.
-fn deliver_statuses(state: &AppState, account: &WhatsAppAccount, statuses: Vec<Value>) -> String {
-    let mut value = webhooks::number_value(account);
-    value.insert("statuses".into(), Value::Array(statuses));
-    let payload = webhooks::envelope(&account.waba_id, "messages", Value::Object(value), None);
-    state.webhooks.deliver(account, "messages", &payload)
-}
-
-/// One `statuses[]` element, without its timestamp.
-fn status_object(
-    message_id: &str,
-    status: &str,
-    recipient: &str,
-    callback_data: Option<&str>,
-    pricing: Option<Value>,
-    errors: Option<Value>,
-) -> Map<String, Value> {
-    let mut s = Map::new();
-    s.insert("id".into(), json!(message_id));
-    s.insert("status".into(), json!(status));
-    s.insert("recipient_id".into(), json!(recipient));
-    if let Some(data) = callback_data {
-        s.insert("biz_opaque_callback_data".into(), json!(data));
-    }
-    if let Some(pricing) = pricing {
-        s.insert("pricing".into(), pricing);
-    }
-    if let Some(errors) = errors {
-        s.insert("errors".into(), errors);
-    }
-    s
-}
-
-/// Per-message pricing: service messages in the window are free, everything else is billed.
-fn pricing(category: &str) -> Value {
-    let free = category == "service";
-    json!({
-        "billable": !free,
-        "pricing_model": "PMP",
-        "type": if free { "free_customer_service" } else { "regular" },
-        "category": category,
-    })
-}
-
-/// A `failed` status's `errors` for `code`, titled as Meta titles it.
-fn failure(code: i64) -> Value {
-    let (_, title) = describe(code);
-    json!([{
-        "code": code,
-        "title": title,
-        "message": title,
-        "error_data": {"details": format!("Message failed to send: {title}.")},
-        "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
-    }])
-}
-
-/// `POST /sandbox/v1/statuses` {phone_number_id, message_id, recipient, status, error_code?,
-/// timestamp?, category?, biz_opaque_callback_data?}: one status now, in its own webhook. Any
-/// message id is accepted, so duplicates and out-of-order statuses can be sent on purpose.
-pub(crate) async fn control(
-    State(state): State<Arc<AppState>>,
-    body: Bytes,
-) -> Result<Json<Value>, GraphError> {
-    let body = control_body(&body)?;
-    let account = control_account(&state, &body)?;
-    let text = |key: &str| {
-        body.get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| GraphError::invalid_parameter(format!("Param {key} is required")))
-    };
-    let (message_id, recipient, status) =
-        (text("message_id")?, text("recipient")?, text("status")?);
-    let recipient = recipient.trim_start_matches('+');
-    if !matches!(status, "sent" | "delivered" | "read" | "failed" | "played") {
-        return Err(GraphError::invalid_parameter(
-            "Param status must be one of sent, delivered, read, failed, played",
-        ));
-    }
-    let code = body.get("error_code").and_then(Value::as_i64);
-    let errors = match (status, code) {
-        ("failed", code) => Some(failure(
-            code.unwrap_or(state.config.whatsapp.statuses.fail_code),
-        )),
-        (_, Some(code)) => Some(failure(code)),
-        (_, None) => None,
-    };
-    let category = body
-        .get("category")
-        .and_then(Value::as_str)
-        .unwrap_or("service");
-    let priced = matches!(status, "sent" | "delivered");
-    let callback = body.get("biz_opaque_callback_data").and_then(Value::as_str);
-    let mut object = status_object(
-        message_id,
-        status,
-        recipient,
-        callback,
-        priced.then(|| pricing(category)),
-        errors,
-    );
-    let timestamp = match body.get("timestamp") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => webhooks::unix_now().to_string(),
-    };
-    object.insert("timestamp".into(), json!(timestamp));
-    let id = deliver_statuses(&state, account, vec![Value::Object(object)]);
-    Ok(Json(json!({ "delivery_id": id })))
 }

@@ -12,7 +12,6 @@ use crate::graph_error::GraphError;
 #[derive(Debug, Clone)]
 pub(super) struct Checked {
     pub components: Value,
-    pub parameter_format: String,
     pub summary: TemplateSummary,
 }
 
@@ -135,7 +134,6 @@ pub(super) fn components(
     }
     Ok(Checked {
         components: Value::Array(out),
-        parameter_format: summary.parameter_format.clone(),
         summary,
     })
 }

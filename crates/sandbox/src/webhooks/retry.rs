@@ -43,6 +43,7 @@ pub(super) async fn deliver(job: Job) {
             () = job.shutdown.cancelled() => return,
         };
         let delivered = outcome.status == Some(200);
+        tracing::debug!(url = %job.url, attempt, status = ?outcome.status, error = ?outcome.error, "webhook attempt");
         {
             let mut record = job.record.lock();
             record.attempts.push(outcome);
@@ -50,6 +51,7 @@ pub(super) async fn deliver(job: Job) {
                 record.state = DeliveryState::Delivered;
             } else if attempt == max_attempts {
                 record.state = DeliveryState::Failed;
+                tracing::warn!(id = %record.id, url = %job.url, attempts = attempt, "webhook given up");
             }
         }
         if delivered || attempt == max_attempts {
