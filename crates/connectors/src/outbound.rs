@@ -148,9 +148,8 @@ impl fmt::Display for SendError {
 
 impl std::error::Error for SendError {}
 
-/// The first [`MAX_RAW_BODY`] bytes as lossy UTF-8, cut on a character boundary.
+/// The first [`MAX_RAW_BODY`] bytes as lossy UTF-8. A cut inside a multi-byte character shows up
+/// as one trailing replacement character, which is harmless in a log line.
 pub fn truncate_body(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(MAX_RAW_BODY)]);
-    // A cut inside a multi-byte character shows up as one trailing replacement character: harmless.
-    text.into_owned()
+    String::from_utf8_lossy(&body[..body.len().min(MAX_RAW_BODY)]).into_owned()
 }

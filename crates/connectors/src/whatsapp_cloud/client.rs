@@ -124,7 +124,7 @@ impl Connector for WhatsAppCloud {
         expect_success(request).await
     }
 
-    #[instrument(skip_all, fields(mime_type, size = bytes.len()))]
+    #[instrument(skip_all, fields(mime_type = %mime_type, size = bytes.len()))]
     async fn upload_media(
         &self,
         bytes: Bytes,
@@ -200,5 +200,34 @@ async fn expect_success(request: RequestBuilder) -> Result<(), SendError> {
         )
         .with_body(answer.status, &answer.body)),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_credentials() {
+        let config = WhatsAppCloudConfig::graph("http://h", "1", "2", "token-XYZ")
+            .with_webhook_secrets("secret-XYZ", "verify-XYZ");
+        let wa = WhatsAppCloud::new(config.clone(), reqwest::Client::new()).unwrap();
+        for shown in [format!("{wa:?}"), format!("{config:?}")] {
+            assert!(!shown.contains("XYZ"), "{shown}");
+        }
+        let bsp = WhatsAppCloudConfig::bsp("http://h", "1", "key-XYZ");
+        let wa = WhatsAppCloud::new(bsp, reqwest::Client::new()).unwrap();
+        assert!(!format!("{wa:?}").contains("XYZ"));
+    }
+
+    #[test]
+    fn an_api_key_header_http_cannot_carry_is_a_config_error() {
+        let mut config = WhatsAppCloudConfig::bsp("http://h", "1", "k");
+        config.auth = Auth::ApiKey {
+            header: "bad header".into(),
+            key: Secret::new("k".into()),
+        };
+        let e = WhatsAppCloud::new(config, reqwest::Client::new()).unwrap_err();
+        assert!(matches!(e, ConfigError::AuthHeader(_)), "{e}");
     }
 }

@@ -20,15 +20,16 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Keep idle connections a while so bursts of sends reuse TLS sessions.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// The one outbound HTTP client the hub shares between all connectors: rustls, timeouts,
-/// connection pooling, and no more than a few redirects.
+/// The one outbound HTTP client the hub shares between all connectors: rustls, timeouts and
+/// connection pooling. Redirects are not followed: a BSP's API key travels in a custom header,
+/// which a redirect to another host would carry along, and provider APIs do not redirect.
 pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .use_rustls_tls()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
         .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::limited(3))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
 }
 
