@@ -217,3 +217,63 @@ async fn handshake_reports_whether_the_hub_echoed_the_challenge() {
     assert_eq!(status, 400);
     no_url.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_slow_hub_neither_blocks_the_api_nor_sees_more_than_64_at_once() {
+    let hub = Hub::start().await;
+    hub.answer_slowly(1_000);
+    let sandbox = sandbox(Some(&hub.url)).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/sandbox/v1/webhooks", sandbox.base_url());
+    let started = std::time::Instant::now();
+    let mut ids = Vec::new();
+    for n in 0..100 {
+        let body = json!({"phone_number_id": NUMBER, "payload": {"n": n}});
+        let answer: serde_json::Value = client
+            .post(&url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        ids.push(answer["delivery_id"].as_str().unwrap().to_owned());
+    }
+    // Had the API waited for the hub (1 s per answer, 64 at once), the 65th request alone would
+    // have taken a second.
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1_000),
+        "{:?}",
+        started.elapsed()
+    );
+    hub.wait_for(100).await;
+    let max = hub.max_in_flight();
+    assert!((2..=64).contains(&max), "in flight at once: {max}");
+    for id in ids {
+        assert_eq!(settled(&sandbox, &id).await["state"], "delivered");
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn retries_stop_at_shutdown() {
+    let hub = Hub::start().await;
+    hub.answer_next(&[500; 50]);
+    let mut config = config(Some(&hub.url));
+    config.whatsapp.webhooks.max_attempts = 50;
+    config.whatsapp.webhooks.first_retry_ms = 30;
+    config.whatsapp.webhooks.max_delay_ms = 30;
+    let sandbox = switchboard_sandbox::Sandbox::start(config).await.unwrap();
+    post_json(
+        &sandbox,
+        "/sandbox/v1/webhooks",
+        &json!({"phone_number_id": NUMBER, "payload": {}}),
+    )
+    .await;
+    hub.wait_for(2).await;
+    sandbox.shutdown().await;
+    let seen = hub.received().len();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(hub.received().len(), seen, "no attempt after shutdown");
+}

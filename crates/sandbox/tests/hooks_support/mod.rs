@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Router;
@@ -46,6 +47,10 @@ struct HubState {
     /// Status codes to answer next, in order; 200 once empty.
     answers: Mutex<VecDeque<u16>>,
     verify_token: Mutex<String>,
+    /// How long each POST takes to answer, in ms (a slow hub).
+    delay_ms: std::sync::atomic::AtomicU64,
+    in_flight: std::sync::atomic::AtomicUsize,
+    max_in_flight: std::sync::atomic::AtomicUsize,
 }
 
 /// The fake hub.
@@ -72,6 +77,16 @@ impl Hub {
     /// The next answers, then 200s.
     pub fn answer_next(&self, codes: &[u16]) {
         self.state.answers.lock().extend(codes);
+    }
+
+    /// Makes every POST take this long to answer.
+    pub fn answer_slowly(&self, ms: u64) {
+        self.state.delay_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// The most POSTs that were being answered at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.max_in_flight.load(Ordering::SeqCst)
     }
 
     pub fn expect_verify_token(&self, token: &str) {
@@ -109,6 +124,13 @@ async fn receive(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
+    let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    state.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    let delay = state.delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    state.in_flight.fetch_sub(1, Ordering::SeqCst);
     state.received.lock().push(Received {
         body,
         signature: header("x-hub-signature-256"),
