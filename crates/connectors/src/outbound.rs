@@ -148,8 +148,16 @@ impl fmt::Display for SendError {
 
 impl std::error::Error for SendError {}
 
-/// The first [`MAX_RAW_BODY`] bytes as lossy UTF-8. A cut inside a multi-byte character shows up
-/// as one trailing replacement character, which is harmless in a log line.
+/// The start of `body` as lossy UTF-8, at most [`MAX_RAW_BODY`] bytes, cut on a character
+/// boundary (invalid bytes become 3-byte replacement characters, so the text is cut again).
 pub fn truncate_body(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(MAX_RAW_BODY)]).into_owned()
+    let mut text = String::from_utf8_lossy(&body[..body.len().min(MAX_RAW_BODY)]).into_owned();
+    if text.len() > MAX_RAW_BODY {
+        let cut = (0..=MAX_RAW_BODY)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        text.truncate(cut);
+    }
+    text
 }

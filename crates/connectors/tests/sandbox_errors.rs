@@ -149,6 +149,10 @@ async fn the_24h_window_refuses_free_form_until_the_customer_writes() {
         .await
         .expect("marked read with typing");
     wa.mark_read(inbound_id, false).await.expect("marked read");
+    env.bsp()
+        .mark_read(inbound_id, false)
+        .await
+        .expect("marked read in the BSP style");
     env.sandbox.shutdown().await;
 }
 

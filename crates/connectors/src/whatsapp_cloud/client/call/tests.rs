@@ -119,3 +119,19 @@ fn a_garbled_success_is_retryable_and_keeps_the_body() {
     assert_eq!(e.http_status, Some(200));
     assert_eq!(e.raw_body.as_deref(), Some("{not json"));
 }
+
+proptest::proptest! {
+    /// Whatever a server answers, classification yields a value, keeps at most the log budget of
+    /// the body, and never panics.
+    #[test]
+    fn any_error_answer_maps_without_panicking(
+        code in 100u16..=599,
+        body in proptest::collection::vec(proptest::num::u8::ANY, 0..4096),
+        delay in proptest::option::of(0u64..100_000),
+    ) {
+        let e = provider_error(status(code), &body, delay.map(Duration::from_secs));
+        proptest::prop_assert!(e.raw_body.is_some_and(|b| b.len() <= crate::outbound::MAX_RAW_BODY));
+        proptest::prop_assert_eq!(e.http_status, Some(code));
+        proptest::prop_assert!(!e.code.is_empty());
+    }
+}
