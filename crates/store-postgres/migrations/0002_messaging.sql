@@ -51,6 +51,9 @@ CREATE TABLE contacts (
     tags         text[] NOT NULL DEFAULT '{}',
     attributes   jsonb NOT NULL DEFAULT '{}',
     blocked      boolean NOT NULL DEFAULT false,
+    -- Name, e-mail, phone and external id lower-cased in Rust (PostgreSQL's case folding depends
+    -- on the server's locale), one per line: what the free-text filter searches.
+    search_key   text NOT NULL DEFAULT '',
     created_at   timestamptz NOT NULL,
     updated_at   timestamptz NOT NULL
 );

@@ -252,7 +252,8 @@ impl ChannelStore for PgStore {
                      WHEN $3::bytea IS NOT NULL THEN 'error'
                      ELSE 'active' END,
                  last_error = $3,
-                 last_error_at = CASE WHEN $3::bytea IS NULL THEN NULL ELSE $4 END
+                 last_error_at = CASE WHEN $3::bytea IS NULL THEN NULL ELSE $4 END,
+                 updated_at = $4
              WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL",
         )
         .bind(org.0)
@@ -271,11 +272,12 @@ impl ChannelStore for PgStore {
 
     async fn delete_channel(&self, org: OrgId, id: ChannelId, effects: &Effects) -> Result<()> {
         let query = sqlx::query(
-            "UPDATE channels SET deleted_at = now()
+            "UPDATE channels SET deleted_at = $3, updated_at = $3
              WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL",
         )
         .bind(org.0)
-        .bind(id.0);
+        .bind(id.0)
+        .bind(switchboard_domain::now());
         self.change_existing(query, effects).await
     }
 }

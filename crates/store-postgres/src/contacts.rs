@@ -105,18 +105,20 @@ fn distinct_tags(tags: &[String]) -> Vec<&str> {
         .collect()
 }
 
-/// `%value%` for `ILIKE`, with the pattern characters of `value` taken literally.
-fn contains_pattern(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('%');
-    for ch in value.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out.push('%');
-    out
+/// What the free-text filter searches: the searchable fields lower-cased in Rust (so that
+/// non-ASCII letters fold the same on every server, and as on SQLite), one per line.
+pub(crate) fn search_key(c: &Contact) -> String {
+    [
+        c.name.as_deref(),
+        c.email.as_ref().map(Email::as_str),
+        c.phone.as_ref().map(E164::as_str),
+        c.external_id.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::to_lowercase)
+    .collect::<Vec<_>>()
+    .join("\n")
 }
 
 /// Replaces the contact's rows in `contact_tags` with `tags`.
@@ -172,12 +174,14 @@ impl PgStore {
         let sql = if insert {
             "INSERT INTO contacts (id, org_id, name, email, phone, external_id, address, birthdate,
                                    language, notes, tags, attributes, blocked, created_at,
-                                   updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15)"
+                                   updated_at, search_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15,
+                     $16)"
         } else {
+            // Bound like the insert; created_at ($14) never changes and is only type-checked.
             "UPDATE contacts SET name = $3, email = $4, phone = $5, external_id = $6,
                     address = $7, birthdate = $8, language = $9, notes = $10, tags = $11,
-                    attributes = $12::jsonb, blocked = $13, updated_at = $15
+                    attributes = $12::jsonb, blocked = $13, updated_at = $15, search_key = $16
              WHERE org_id = $2 AND id = $1 AND $14::timestamptz IS NOT NULL"
         };
         let mut tx = self.begin().await?;
@@ -197,6 +201,7 @@ impl PgStore {
             .bind(c.blocked)
             .bind(c.created_at)
             .bind(c.updated_at)
+            .bind(search_key(c))
             .execute(&mut *tx)
             .await;
         let touched = match written {
@@ -257,7 +262,7 @@ impl ContactStore for PgStore {
         filter: &ContactFilter,
         page: PageRequest,
     ) -> Result<Page<Contact>> {
-        let query = filter.query.as_deref().map(contains_pattern);
+        let query = filter.query.as_deref().map(str::to_lowercase);
         let tags = distinct_tags(&filter.tags);
         let (attr_key, attr_value) = match &filter.attribute {
             Some((k, v)) => (Some(k.as_str()), Some(v.to_string())),
@@ -266,8 +271,7 @@ impl ContactStore for PgStore {
         let rows: Vec<ContactRow> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM contacts c
              WHERE c.org_id = $1
-               AND ($2::text IS NULL OR c.name ILIKE $2 OR c.email ILIKE $2 OR c.phone ILIKE $2
-                    OR c.external_id ILIKE $2)
+               AND ($2::text IS NULL OR strpos(c.search_key, $2) > 0)
                AND NOT EXISTS (
                    SELECT 1 FROM UNNEST($3::text[]) AS want(tag)
                    WHERE NOT EXISTS (SELECT 1 FROM contact_tags t
@@ -327,6 +331,17 @@ impl ContactStore for PgStore {
     }
 
     async fn list_identities(&self, org: OrgId, contact: ContactId) -> Result<Vec<Identity>> {
+        let exists: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM contacts WHERE org_id = $1 AND id = $2)",
+        )
+        .bind(org.0)
+        .bind(contact.0)
+        .fetch_one(self.pool())
+        .await
+        .map_err(db)?;
+        if !exists {
+            return Err(StoreError::NotFound);
+        }
         let rows: Vec<IdentityRow> = sqlx::query_as(
             "SELECT id, org_id, contact_id, channel_id, address, profile_name, created_at,
                     updated_at
@@ -347,9 +362,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn like_patterns_take_wildcards_literally() {
-        assert_eq!(contains_pattern("ada"), "%ada%");
-        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    fn the_search_key_folds_every_searchable_field() {
+        let mut c = Contact::new(OrgId::new(), switchboard_domain::now());
+        assert_eq!(search_key(&c), "");
+        c.name = Some("ÉLODIE Zoë".to_owned());
+        c.phone = Some(E164::parse("+447700900123").unwrap());
+        c.external_id = Some("CRM-7".to_owned());
+        assert_eq!(search_key(&c), "élodie zoë\n+447700900123\ncrm-7");
     }
 
     #[test]

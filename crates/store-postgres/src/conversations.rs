@@ -68,8 +68,8 @@ impl TryFrom<ConversationRow> for Conversation {
     }
 }
 
-/// Inserts timeline entries, all for conversations of `org` (the entries' own `org_id` is not
-/// trusted); `NotFound` when any names a conversation outside it.
+/// Inserts timeline entries, all for conversations of `org`; `NotFound` when any belongs to (or
+/// names a conversation of) another organization.
 pub(crate) async fn insert_events(
     conn: &mut PgConnection,
     org: OrgId,
@@ -77,6 +77,9 @@ pub(crate) async fn insert_events(
 ) -> Result<()> {
     if events.is_empty() {
         return Ok(());
+    }
+    if events.iter().any(|e| e.org_id != org) {
+        return Err(StoreError::NotFound);
     }
     let mut ids = Vec::with_capacity(events.len());
     let mut conversations = Vec::with_capacity(events.len());

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::PgConnection;
 use switchboard_domain::{
-    ChannelId, ConversationStatus, Direction, MessageId, MessageStatus, OrgId,
+    ChannelId, ConversationStatus, Direction, EventId, MessageId, MessageStatus, OrgId,
 };
 use switchboard_store::{
     Actor, ConversationEvent, Event, InboundMessage, IngestBatch, IngestOutcome, Message, NewJob,
@@ -56,6 +56,7 @@ impl PgStore {
                     profile_name: names.get(a).copied().flatten(),
                 })
                 .collect();
+            let mut created = HashMap::new();
             let parties = resolve::parties(
                 &mut tx,
                 org,
@@ -63,7 +64,7 @@ impl PgStore {
                 kind,
                 &counterparts,
                 now,
-                &mut new_events,
+                &mut created,
             )
             .await?;
             let rows: Vec<(Message, &InboundMessage, Party)> = fresh
@@ -86,6 +87,9 @@ impl PgStore {
                 .filter(|(m, _, _)| inserted.contains(&m.id.0))
                 .collect();
             for (m, inbound, party) in &stored {
+                // Each message's events in the order they happened to it: its contact and
+                // conversation (when it made them), then the message itself.
+                new_events.extend(created.remove(&inbound.from).unwrap_or_default());
                 new_events.push(Event::message_received(m));
                 jobs.extend(inbound.jobs_for(m.id));
                 outcome.stored.push(StoredInbound {
@@ -107,6 +111,11 @@ impl PgStore {
                 .await?;
         outcome.statuses_applied = applied;
         outcome.statuses_pending = pending;
+        // Listings order events by id: fresh ids in the order assembled here make that the order
+        // of the changes, as on SQLite, which writes them one message at a time.
+        for e in &mut new_events {
+            e.id = EventId::new();
+        }
         events::insert(&mut tx, &new_events).await?;
         let queued = enqueue_all(&mut tx, &jobs).await?;
         self.commit_ready(tx, queued).await?;
@@ -183,7 +192,7 @@ fn inbound_row(
 }
 
 /// Identities take the profile name their sender last gave; a contact without a name takes it
-/// too.
+/// too (and becomes findable by it).
 async fn refresh_profiles(
     conn: &mut PgConnection,
     stored: &[&(Message, &InboundMessage, Party)],
@@ -205,18 +214,27 @@ async fn refresh_profiles(
         return Ok(());
     }
     sqlx::query(
-        "WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[])
-                    AS u(identity_id, contact_id, name)),
+        "WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $5::text[])
+                    AS u(identity_id, contact_id, name, folded)),
               i AS (UPDATE identities SET profile_name = u.name, updated_at = $4
                     FROM u WHERE identities.id = u.identity_id
                       AND identities.profile_name IS DISTINCT FROM u.name)
-         UPDATE contacts SET name = u.name, updated_at = $4
+         UPDATE contacts SET name = u.name, updated_at = $4,
+                search_key = CASE WHEN search_key = '' THEN u.folded
+                                  ELSE u.folded || E'\\n' || search_key END
          FROM u WHERE contacts.id = u.contact_id AND contacts.name IS NULL",
     )
     .bind(identities)
     .bind(contacts)
-    .bind(profiles)
+    .bind(&profiles)
     .bind(now)
+    // Lower-cased in Rust for the search key, as `contacts::search_key` does.
+    .bind(
+        profiles
+            .iter()
+            .map(|p| p.to_lowercase())
+            .collect::<Vec<_>>(),
+    )
     .execute(conn)
     .await
     .map_err(db)?;

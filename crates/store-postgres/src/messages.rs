@@ -1,6 +1,7 @@
 //! The message store: inbound batches (see `ingest`), outbound acceptance with its dispatch job,
 //! the dispatcher's receipt and failure, and reads.
 
+use std::collections::HashMap;
 use switchboard_domain::{
     ChannelId, ConversationId, Direction, MessageId, MessageStatus, OrgId, Timestamp,
 };
@@ -8,6 +9,7 @@ use switchboard_store::{
     AcceptedOutbound, Effects, Event, IngestBatch, IngestOutcome, Message, MessageError,
     MessageStore, OutboundRequest, Page, PageRequest, Result, StoreError, preview,
 };
+
 use uuid::Uuid;
 
 use crate::errors::db;
@@ -53,7 +55,7 @@ impl MessageStore for PgStore {
     ) -> Result<AcceptedOutbound> {
         let mut tx = self.begin().await?;
         let kind = channels::kind_of(&mut tx, org, request.channel_id).await?;
-        let mut new_events = Vec::new();
+        let mut created = HashMap::new();
         let counterpart = Counterpart {
             address: &request.to,
             profile_name: None,
@@ -65,9 +67,10 @@ impl MessageStore for PgStore {
             kind,
             std::slice::from_ref(&counterpart),
             request.created_at,
-            &mut new_events,
+            &mut created,
         )
         .await?;
+        let mut new_events = created.remove(&request.to).unwrap_or_default();
         let party = *parties
             .get(&request.to)
             .ok_or_else(|| StoreError::msg("outbound recipient did not resolve"))?;
@@ -127,15 +130,35 @@ impl MessageStore for PgStore {
     ) -> Result<Message> {
         let mut tx = self.begin().await?;
         let mut message = Self::lock_message(&mut tx, org, id).await?;
-        sqlx::query("UPDATE messages SET provider_message_id = $2, updated_at = $3 WHERE id = $1")
+        if message.provider_message_id.as_deref() != Some(provider_message_id) {
+            // Named here so the caller learns which message holds the id; the unique index
+            // `provider_message_id` still guards a concurrent receipt.
+            let holder: Option<Uuid> = sqlx::query_scalar(
+                "SELECT id FROM messages WHERE channel_id = $1 AND provider_message_id = $2",
+            )
+            .bind(message.channel_id.0)
+            .bind(provider_message_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+            if let Some(holder) = holder {
+                return Err(StoreError::Conflict {
+                    what: "provider_message_id",
+                    existing: Some(holder.to_string()),
+                });
+            }
+            sqlx::query(
+                "UPDATE messages SET provider_message_id = $2, updated_at = $3 WHERE id = $1",
+            )
             .bind(id.0)
             .bind(provider_message_id)
             .bind(at)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        message.provider_message_id = Some(provider_message_id.to_owned());
-        message.updated_at = at;
+            message.provider_message_id = Some(provider_message_id.to_owned());
+            message.updated_at = at;
+        }
 
         let now = switchboard_domain::now();
         let mut new_events = Vec::new();
@@ -152,7 +175,7 @@ impl MessageStore for PgStore {
             );
             changed |= applied.changed;
             if let Some(from) = applied.moved_from {
-                new_events.push(Event::message_status_changed(&message, from, now));
+                new_events.push(Event::message_status_changed(&message, from, report.at));
             }
         }
         if changed {
@@ -180,7 +203,7 @@ impl MessageStore for PgStore {
         if let Some(from) = applied.moved_from {
             events::insert(
                 &mut tx,
-                &[Event::message_status_changed(&message, from, now)],
+                &[Event::message_status_changed(&message, from, at)],
             )
             .await?;
         }

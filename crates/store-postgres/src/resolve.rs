@@ -36,7 +36,7 @@ pub(crate) struct Counterpart<'a> {
 }
 
 /// Resolves every counterpart (distinct addresses) to a party, creating identities, contacts and
-/// conversations as needed; their `*.created` events are pushed onto `events`. The conversations
+/// conversations as needed; their `*.created` events go into `created`, by address. The conversations
 /// are locked until the transaction ends, so the caller's updates of them cannot interleave with
 /// another batch's.
 pub(crate) async fn parties(
@@ -46,7 +46,7 @@ pub(crate) async fn parties(
     kind: ChannelKind,
     counterparts: &[Counterpart<'_>],
     now: Timestamp,
-    events: &mut Vec<Event>,
+    created: &mut HashMap<String, Vec<Event>>,
 ) -> Result<HashMap<String, Party>> {
     let addresses: Vec<&str> = counterparts.iter().map(|c| c.address).collect();
     let mut identities: HashMap<String, (Uuid, Uuid)> = sqlx::query_as(
@@ -63,6 +63,7 @@ pub(crate) async fn parties(
     .collect();
     for c in counterparts {
         if !identities.contains_key(c.address) {
+            let events = created.entry(c.address.to_owned()).or_default();
             let found = create_identity(&mut *conn, org, channel, kind, c, now, events).await?;
             identities.insert(c.address.to_owned(), found);
         }
@@ -95,10 +96,9 @@ pub(crate) async fn parties(
                 (ConversationId(id), status, false)
             }
             None => {
-                let (id, status, new) =
-                    create_conversation(&mut *conn, org, channel, identity, contact, now, events)
-                        .await?;
-                (id, status, new)
+                let events = created.entry(address.clone()).or_default();
+                create_conversation(&mut *conn, org, channel, identity, contact, now, events)
+                    .await?
             }
         };
         parties.insert(
@@ -132,8 +132,8 @@ async fn create_identity(
     contact.phone = phone.clone();
     // The phone's contact if there is one; else ours, unless another transaction just made it.
     let created: Option<Uuid> = sqlx::query_scalar(
-        "INSERT INTO contacts (id, org_id, name, phone, created_at, updated_at)
-         SELECT $1, $2, $3, $4, $5, $5
+        "INSERT INTO contacts (id, org_id, name, phone, search_key, created_at, updated_at)
+         SELECT $1, $2, $3, $4, $6, $5, $5
          WHERE $4::text IS NULL
             OR NOT EXISTS (SELECT 1 FROM contacts WHERE org_id = $2 AND phone = $4)
          ON CONFLICT DO NOTHING
@@ -144,6 +144,7 @@ async fn create_identity(
     .bind(contact.name.as_deref())
     .bind(phone.as_ref().map(|p| p.as_str()))
     .bind(now)
+    .bind(crate::contacts::search_key(&contact))
     .fetch_optional(&mut *conn)
     .await
     .map_err(db)?;

@@ -2,10 +2,10 @@
 //! empty) but moves the status only forward ([`MessageStatus::advances`]); a report for a provider
 //! id not recorded yet waits in `pending_statuses` until `record_receipt` applies it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::PgConnection;
-use switchboard_domain::{ChannelId, MessageStatus, OrgId, Timestamp};
+use switchboard_domain::{ChannelId, Direction, MessageStatus, OrgId, Timestamp};
 use switchboard_store::{Event, Message, MessageError, Result, StatusReport};
 use time::OffsetDateTime;
 
@@ -36,23 +36,25 @@ pub(crate) fn apply(
         MessageStatus::Failed => Some(&mut m.failed_at),
         _ => None,
     };
-    let mut changed = false;
-    if let Some(slot) = slot.filter(|s| s.is_none()) {
-        *slot = Some(at);
-        changed = true;
-    }
-    if status == MessageStatus::Failed
-        && let Some(error) = error
-        && m.error.as_ref() != Some(error)
-    {
-        m.error = Some(error.clone());
-        changed = true;
-    }
+    let stamped = match slot {
+        Some(slot @ None) => {
+            *slot = Some(at);
+            true
+        }
+        _ => false,
+    };
     let from = m.status;
     let moved = from.advances(status);
+    let changed = stamped || moved;
     if moved {
         m.status = status;
-        changed = true;
+    }
+    // A failure's error comes with its first report or with the move to `failed`.
+    if changed
+        && status == MessageStatus::Failed
+        && let Some(error) = error
+    {
+        m.error = Some(error.clone());
     }
     if changed {
         m.updated_at = now;
@@ -84,7 +86,7 @@ pub(crate) async fn apply_reports(
     // Locked in id order, as every path that changes statuses does, so batches never deadlock.
     let rows: Vec<MessageRow> = sqlx::query_as(&format!(
         "SELECT {} FROM messages
-         WHERE channel_id = $1 AND provider_message_id = ANY($2) AND direction = 'outbound'
+         WHERE channel_id = $1 AND provider_message_id = ANY($2)
          ORDER BY id
          FOR UPDATE",
         message_rows::COLUMNS
@@ -95,17 +97,27 @@ pub(crate) async fn apply_reports(
     .await
     .map_err(db)?;
     let mut known: HashMap<String, (Message, bool)> = HashMap::with_capacity(rows.len());
+    let mut inbound = HashSet::new();
     for row in rows {
         let m = Message::try_from(row)?;
-        if let Some(pid) = m.provider_message_id.clone() {
-            known.insert(pid, (m, false));
+        match (m.provider_message_id.clone(), m.direction) {
+            (Some(pid), Direction::Outbound) => {
+                known.insert(pid, (m, false));
+            }
+            (Some(pid), Direction::Inbound) => {
+                inbound.insert(pid);
+            }
+            (None, _) => {}
         }
     }
 
     let (mut applied, mut pending) = (0, Vec::new());
     for r in reports {
         let Some((m, dirty)) = known.get_mut(&r.provider_message_id) else {
-            pending.push(r);
+            // A status naming an inbound message is not ours to apply, nor to keep.
+            if !inbound.contains(&r.provider_message_id) {
+                pending.push(r);
+            }
             continue;
         };
         let outcome = apply(m, r.status, r.at, r.error.as_ref(), now);
@@ -114,7 +126,7 @@ pub(crate) async fn apply_reports(
             *dirty = true;
         }
         if let Some(from) = outcome.moved_from {
-            events.push(Event::message_status_changed(m, from, now));
+            events.push(Event::message_status_changed(m, from, r.at));
         }
     }
     let changed: Vec<&Message> = known
@@ -209,7 +221,8 @@ pub(crate) async fn take_pending(
     .fetch_all(conn)
     .await
     .map_err(db)?;
-    rows.sort_by_key(|r| r.at);
+    // In the order they happened (ties by status name, as on SQLite).
+    rows.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.status.cmp(&b.status)));
     rows.into_iter()
         .map(|r| {
             let error = match r.error_code {
