@@ -7,6 +7,8 @@
     reason = "each test binary uses a different part of the harness"
 )]
 
+pub mod hub;
+
 use serde_json::{Value, json};
 use switchboard_connectors::outbound::OutboundMessage;
 use switchboard_connectors::whatsapp_cloud::client::{
