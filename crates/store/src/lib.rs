@@ -61,6 +61,11 @@ pub trait Store:
     + AuditStore
     + IdempotencyStore
     + JobStore
+    + ChannelStore
+    + ContactStore
+    + ConversationStore
+    + MessageStore
+    + EventStore
     + Send
     + Sync
     + 'static
