@@ -6,13 +6,19 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod channels;
+pub mod contacts;
+pub mod conversations;
 pub mod effects;
+pub mod events;
 pub mod fixtures;
 pub mod health;
 pub mod idempotency;
+pub mod ingest;
 pub mod isolation;
 pub mod jobs;
 pub mod members;
+pub mod messages;
 pub mod org_setup;
 pub mod orgs;
 pub mod races;
@@ -167,6 +173,51 @@ macro_rules! conformance_suite {
                 wait_for_jobs_wakes_on_effects_job,
                 wait_for_jobs_returns_after_its_timeout,
                 wait_for_jobs_right_after_an_enqueue_returns_at_once,
+            }
+            channels {
+                channel_create_get_find_list_update,
+                channel_names_are_unique_per_org_case_insensitively,
+                channel_accounts_are_unique_per_protocol,
+                channel_health_sets_and_clears_errors,
+                deleted_channel_leaves_lookups_but_keeps_history,
+                channels_of_another_org_are_not_found,
+            }
+            contacts {
+                contact_create_get_find_update_delete,
+                contact_keys_conflict_naming_the_holder,
+                contact_filters_match_every_rule,
+                delete_contact_removes_its_whole_history,
+                contacts_of_another_org_are_not_found,
+            }
+            conversations {
+                inbound_reopens_and_counts_unread,
+                outbound_shows_in_the_conversation_without_reopening,
+                change_conversation_applies_given_fields_with_timeline_and_effects,
+                conversation_list_newest_first_with_filters,
+                conversations_of_another_org_are_not_found,
+            }
+            ingest {
+                ingest_stores_message_contact_conversation_and_events,
+                redelivered_webhook_stores_one_message,
+                identity_joins_the_contact_with_the_same_phone,
+                profile_names_refresh_identity_and_name_nameless_contacts,
+                reaction_is_appended_to_its_target,
+                jobs_are_enqueued_only_for_new_messages,
+            }
+            messages {
+                accept_outbound_stores_enqueued_message_with_its_job,
+                accept_outbound_with_a_used_id_conflicts_and_writes_nothing,
+                status_before_its_receipt_waits_then_applies,
+                read_before_delivered_ends_read_with_both_times,
+                failed_after_delivered_keeps_delivered,
+                receipt_conflicts_when_another_message_has_the_id,
+                send_failure_fails_unless_already_delivered,
+                messages_list_oldest_first_in_pages,
+                messages_of_another_org_are_not_found,
+            }
+            events {
+                events_list_oldest_first_with_filters,
+                refused_change_writes_no_event,
             }
         );
     };

@@ -1,0 +1,389 @@
+//! Ingest: one webhook's messages stored with their contact, identity and conversation, the
+//! events they imply, deduplication of redelivered webhooks, joining contacts by phone, profile
+//! names, reactions, and jobs only for new messages.
+
+use std::sync::Arc;
+
+use switchboard_domain::{ChannelKind, Direction, JobId, MessageStatus};
+use switchboard_store::{
+    Contact, Event, EventFilter, JobFilter, NewJob, PageRequest, Reaction, Store,
+};
+
+use crate::fixtures::{
+    all_events, batch, contact, e164, events_of, inbound, ingest_one, messages_of, new_channel,
+    new_org, none, plus_secs, wa_number,
+};
+
+/// Events compared without their ids and times, which each write makes fresh.
+fn shape(
+    e: &Event,
+) -> (
+    String,
+    Option<switchboard_domain::ChannelId>,
+    serde_json::Value,
+) {
+    (e.kind.clone(), e.channel_id, e.payload.clone())
+}
+
+pub async fn ingest_stores_message_contact_conversation_and_events(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let ch = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let number = wa_number();
+    let mut m = inbound(&number, "Where is my order?");
+    m.profile_name = Some("Ada".to_owned());
+    m.reply_to = Some("wamid.earlier".to_owned());
+    let stored = ingest_one(&*s, o.id, ch.id, m.clone()).await;
+    assert!(stored.new_conversation);
+
+    let msg = s
+        .get_message(o.id, stored.message_id)
+        .await
+        .expect("message");
+    assert_eq!(msg.direction, Direction::Inbound);
+    assert_eq!(msg.status, MessageStatus::Received);
+    assert_eq!(
+        msg.provider_message_id.as_deref(),
+        Some(m.provider_message_id.as_str())
+    );
+    assert_eq!(msg.provider_at, Some(m.provider_at));
+    assert_eq!((msg.kind.as_str(), &msg.content), ("text", &m.content));
+    assert_eq!(msg.text, m.text);
+    assert_eq!(msg.reply_to, m.reply_to);
+    assert_eq!(
+        (msg.conversation_id, msg.contact_id),
+        (stored.conversation_id, stored.contact_id)
+    );
+    assert_eq!(msg.channel_id, ch.id);
+    assert_eq!(msg.sender, None);
+
+    let c = s
+        .get_contact(o.id, stored.contact_id)
+        .await
+        .expect("contact");
+    assert_eq!(c.name.as_deref(), Some("Ada"), "named from the profile");
+    assert_eq!(c.phone, Some(e164(&number)), "WhatsApp ids are phones");
+    let ids = s.list_identities(o.id, c.id).await.expect("identities");
+    assert_eq!(ids.len(), 1);
+    assert_eq!((ids[0].id, ids[0].channel_id), (stored.identity_id, ch.id));
+    assert_eq!(ids[0].address, number);
+    assert_eq!(ids[0].profile_name.as_deref(), Some("Ada"));
+
+    let conv = s
+        .get_conversation(o.id, stored.conversation_id)
+        .await
+        .expect("conversation");
+    let events = all_events(&*s, o.id, &EventFilter::default()).await;
+    let want = vec![
+        shape(&Event::contact_created(&c, Some(ch.id))),
+        shape(&Event::conversation_created(&conv)),
+        shape(&Event::message_received(&msg)),
+    ];
+    let got: Vec<_> = events.iter().map(shape).collect();
+    assert_eq!(
+        got, want,
+        "one event per creation, payloads from the shared builders"
+    );
+    assert!(events.iter().all(|e| e.org_id == o.id));
+
+    // A second message reuses all of it and adds only its own event.
+    let second = ingest_one(&*s, o.id, ch.id, inbound(&number, "Hello?")).await;
+    assert_eq!(
+        (
+            second.contact_id,
+            second.identity_id,
+            second.conversation_id
+        ),
+        (
+            stored.contact_id,
+            stored.identity_id,
+            stored.conversation_id
+        )
+    );
+    assert!(!second.new_conversation);
+    let kinds: Vec<String> = all_events(&*s, o.id, &EventFilter::default())
+        .await
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "contact.created",
+            "conversation.created",
+            "message.received",
+            "message.received"
+        ]
+    );
+}
+
+pub async fn redelivered_webhook_stores_one_message(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let ch = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let m = inbound(&wa_number(), "once");
+    let webhook = batch(vec![m.clone()], Vec::new());
+    let first = s.ingest(o.id, ch.id, &webhook).await.expect("first");
+    assert_eq!((first.stored.len(), first.duplicates), (1, 0));
+    let conv_before = s
+        .get_conversation(o.id, first.stored[0].conversation_id)
+        .await
+        .expect("conversation");
+    let events_before = all_events(&*s, o.id, &EventFilter::default()).await;
+
+    let again = s.ingest(o.id, ch.id, &webhook).await.expect("redelivery");
+    assert!(again.stored.is_empty(), "nothing new: {again:?}");
+    assert_eq!(again.duplicates, 1);
+    assert_eq!(
+        s.get_conversation(o.id, conv_before.id)
+            .await
+            .expect("after"),
+        conv_before,
+        "the conversation is untouched (unread count, preview, times)"
+    );
+    assert_eq!(messages_of(&*s, o.id, conv_before.id).await.len(), 1);
+    assert_eq!(
+        all_events(&*s, o.id, &EventFilter::default()).await,
+        events_before,
+        "no new events"
+    );
+
+    // Twice in one batch: stored once. The same provider id on another channel is another message.
+    let twin = inbound(&wa_number(), "twice");
+    let out = s
+        .ingest(
+            o.id,
+            ch.id,
+            &batch(vec![twin.clone(), twin.clone()], Vec::new()),
+        )
+        .await
+        .expect("twice in a batch");
+    assert_eq!((out.stored.len(), out.duplicates), (1, 1));
+    let other = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let elsewhere = ingest_one(&*s, o.id, other.id, m).await;
+    assert_ne!(elsewhere.conversation_id, conv_before.id);
+}
+
+pub async fn identity_joins_the_contact_with_the_same_phone(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let wa = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let sms = new_channel(&*s, o.id, ChannelKind::Sms).await;
+    let tg = new_channel(&*s, o.id, ChannelKind::Telegram).await;
+    let number = wa_number();
+    let known = Contact {
+        phone: Some(e164(&number)),
+        ..contact(o.id)
+    };
+    s.create_contact(&known, &none())
+        .await
+        .expect("known contact");
+
+    let via_wa = ingest_one(&*s, o.id, wa.id, inbound(&number, "hi on WhatsApp")).await;
+    assert_eq!(via_wa.contact_id, known.id, "WhatsApp digits match +digits");
+    let via_sms = ingest_one(
+        &*s,
+        o.id,
+        sms.id,
+        inbound(&format!("+{number}"), "hi by SMS"),
+    )
+    .await;
+    assert_eq!(via_sms.contact_id, known.id, "SMS numbers match too");
+    assert_ne!(
+        via_sms.identity_id, via_wa.identity_id,
+        "one identity per channel"
+    );
+    assert_ne!(via_sms.conversation_id, via_wa.conversation_id);
+    let ids = s.list_identities(o.id, known.id).await.expect("identities");
+    assert_eq!(
+        ids.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![via_wa.identity_id, via_sms.identity_id],
+        "ascending by id"
+    );
+    assert!(
+        events_of(&*s, o.id, "contact.created").await.is_empty(),
+        "no contact made"
+    );
+
+    // A chat id that happens to be digits is not a phone: a new contact, with no phone.
+    let chat = ingest_one(&*s, o.id, tg.id, inbound(&number, "hi on Telegram")).await;
+    assert_ne!(chat.contact_id, known.id);
+    let made = s
+        .get_contact(o.id, chat.contact_id)
+        .await
+        .expect("new contact");
+    assert_eq!(made.phone, None);
+    assert_eq!(events_of(&*s, o.id, "contact.created").await.len(), 1);
+
+    // A new WhatsApp number makes a contact with that phone; SMS then joins it.
+    let fresh = wa_number();
+    let first = ingest_one(&*s, o.id, wa.id, inbound(&fresh, "new here")).await;
+    let c = s.get_contact(o.id, first.contact_id).await.expect("made");
+    assert_eq!(c.phone, Some(e164(&fresh)));
+    let joined = ingest_one(&*s, o.id, sms.id, inbound(&format!("+{fresh}"), "me again")).await;
+    assert_eq!(joined.contact_id, c.id);
+}
+
+pub async fn profile_names_refresh_identity_and_name_nameless_contacts(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let ch = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let number = wa_number();
+    let first = ingest_one(&*s, o.id, ch.id, inbound(&number, "no name yet")).await;
+    let c = s
+        .get_contact(o.id, first.contact_id)
+        .await
+        .expect("contact");
+    assert_eq!(c.name, None);
+
+    let mut named = inbound(&number, "now with a name");
+    named.profile_name = Some("Grace".to_owned());
+    ingest_one(&*s, o.id, ch.id, named).await;
+    let c = s
+        .get_contact(o.id, first.contact_id)
+        .await
+        .expect("contact");
+    assert_eq!(
+        c.name.as_deref(),
+        Some("Grace"),
+        "a nameless contact takes the profile name"
+    );
+    let found = s
+        .list_contacts(
+            o.id,
+            &switchboard_store::ContactFilter {
+                query: Some("grace".to_owned()),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("search");
+    assert_eq!(found.items.len(), 1, "and is found by it");
+
+    let mut renamed = inbound(&number, "new profile");
+    renamed.profile_name = Some("Grace H.".to_owned());
+    ingest_one(&*s, o.id, ch.id, renamed).await;
+    let ids = s.list_identities(o.id, c.id).await.expect("identities");
+    assert_eq!(
+        ids[0].profile_name.as_deref(),
+        Some("Grace H."),
+        "identity refreshed"
+    );
+    let c = s.get_contact(o.id, c.id).await.expect("contact");
+    assert_eq!(
+        c.name.as_deref(),
+        Some("Grace"),
+        "a contact's own name is kept"
+    );
+}
+
+pub async fn reaction_is_appended_to_its_target(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let ch = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let number = wa_number();
+    let target = inbound(&number, "Is this in stock?");
+    let stored = ingest_one(&*s, o.id, ch.id, target.clone()).await;
+
+    let t = switchboard_domain::now();
+    let react = |emoji: &str, at| {
+        let mut m = inbound(&number, "");
+        m.kind = "reaction".to_owned();
+        m.text = None;
+        m.content = serde_json::json!({ "type": "reaction", "emoji": emoji });
+        m.reaction_to = Some((target.provider_message_id.clone(), emoji.to_owned()));
+        m.provider_at = at;
+        m
+    };
+    let thumbs = react("👍", t);
+    let removed = react("", plus_secs(t, 5));
+    let out = s
+        .ingest(
+            o.id,
+            ch.id,
+            &batch(vec![thumbs.clone(), removed], Vec::new()),
+        )
+        .await
+        .expect("reactions");
+    assert_eq!(out.stored.len(), 2, "reactions are messages too");
+    let m = s
+        .get_message(o.id, stored.message_id)
+        .await
+        .expect("target");
+    assert_eq!(
+        m.reactions,
+        vec![
+            Reaction {
+                emoji: "👍".to_owned(),
+                at: t
+            },
+            Reaction {
+                emoji: String::new(),
+                at: plus_secs(t, 5)
+            },
+        ],
+        "in arrival order; an empty emoji records the removal"
+    );
+    // A redelivered reaction is a duplicate and adds nothing.
+    let again = s
+        .ingest(o.id, ch.id, &batch(vec![thumbs], Vec::new()))
+        .await
+        .expect("again");
+    assert_eq!(again.duplicates, 1);
+    let m = s
+        .get_message(o.id, stored.message_id)
+        .await
+        .expect("target");
+    assert_eq!(m.reactions.len(), 2);
+    // A reaction to a message never stored is kept as a message and changes nothing else.
+    let mut orphan = react("❤️", t);
+    orphan.reaction_to = Some(("wamid.unknown".to_owned(), "❤️".to_owned()));
+    ingest_one(&*s, o.id, ch.id, orphan).await;
+}
+
+pub async fn jobs_are_enqueued_only_for_new_messages(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let ch = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let mut m = inbound(&wa_number(), "");
+    m.kind = "image".to_owned();
+    let fetch = NewJob::new(
+        Some(o.id),
+        "media.fetch",
+        serde_json::json!({ "media_id": "media-1" }),
+    )
+    .dedup(format!("media.fetch:{}", m.provider_message_id));
+    let thumb = NewJob::new(Some(o.id), "media.thumbnail", serde_json::json!({}));
+    m.jobs_if_new = vec![fetch.clone(), thumb.clone()];
+    let stored = ingest_one(&*s, o.id, ch.id, m.clone()).await;
+
+    let job = s.get_job(fetch.id).await.expect("fetch job");
+    assert_eq!(
+        job.payload,
+        serde_json::json!({ "media_id": "media-1", "message_id": stored.message_id }),
+        "message_id added to the payload"
+    );
+    assert_eq!(job.dedup_key, fetch.dedup_key, "dedup key as given");
+    assert_eq!(job.kind, "media.fetch");
+    let thumb_job = s.get_job(thumb.id).await.expect("second job");
+    assert_eq!(
+        thumb_job.payload,
+        serde_json::json!({ "message_id": stored.message_id })
+    );
+
+    // Redelivered with fresh job ids: nothing enqueued.
+    let mut again = m.clone();
+    let retry = NewJob::new(Some(o.id), "media.thumbnail", serde_json::json!({}));
+    again.jobs_if_new = vec![retry.clone()];
+    let out = s
+        .ingest(o.id, ch.id, &batch(vec![again], Vec::new()))
+        .await
+        .expect("redelivery");
+    assert_eq!(out.duplicates, 1);
+    assert!(s.get_job(retry.id).await.is_err(), "no job for a duplicate");
+    let listed = s
+        .list_jobs(&JobFilter::default(), PageRequest::default())
+        .await
+        .expect("jobs");
+    let ids: Vec<JobId> = listed.items.iter().map(|j| j.id).collect();
+    assert_eq!(
+        ids.len(),
+        2,
+        "exactly the two jobs of the new message: {ids:?}"
+    );
+}
