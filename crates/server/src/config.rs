@@ -18,6 +18,13 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `postgres://...` switches the store to PostgreSQL.
     pub database_url: Option<String>,
+    /// The master key sealing channel credentials, base64 of 32 bytes (best from the environment:
+    /// `SWITCHBOARD_MASTER_KEY`). Without it the key file is used.
+    #[serde(skip_serializing)]
+    pub master_key: Option<switchboard_domain::Secret>,
+    /// Where the master key is kept when `master_key` is not set [default: `{data_dir}/master.key`,
+    /// created on first run with mode 0600]. Nodes sharing a PostgreSQL database need the same key.
+    pub master_key_file: Option<PathBuf>,
     pub sqlite: SqliteSection,
     pub postgres: PostgresSection,
     pub log: LogConfig,
@@ -73,6 +80,8 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
             database_url: None,
+            master_key: None,
+            master_key_file: None,
             sqlite: SqliteSection::default(),
             postgres: PostgresSection::default(),
             log: LogConfig::default(),
@@ -139,6 +148,8 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "listen",
     "data_dir",
     "database_url",
+    "master_key",
+    "master_key_file",
     "sqlite",
     "postgres",
     "log",

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 mod demo;
 mod maintenance;
+pub mod master_key;
 pub mod store;
 pub mod telemetry;
 
