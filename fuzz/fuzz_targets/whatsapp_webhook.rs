@@ -1,40 +1,98 @@
 //! Fuzzes the WhatsApp webhook entry points on arbitrary bytes: `parse` (checked against an
-//! independent model of the envelope) and `verify_signature` (checked against the documented
-//! header format and `sign`).
+//! independent model of the envelope, on the input itself and on the input wrapped into every
+//! slot of a valid envelope) and `verify_signature` (checked against the documented header
+//! format and `sign`). Mutations are half byte-level, half JSON-tree edits.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+use libfuzzer_sys::{fuzz_mutator, fuzz_target, fuzzer_mutate};
 use serde_json::Value;
 use switchboard_connectors::whatsapp_cloud::webhook::{
     InboundBody, ParseError, SignatureError, WebhookEvent, parse, sign, verify_signature,
 };
+use switchboard_fuzz::json_mutator::{Rng, mutate};
 use switchboard_fuzz::signature_model::{Verdict, split, verdict};
 use switchboard_fuzz::webhook_model::expected;
+use switchboard_fuzz::wrap::envelopes;
+
+/// Inputs up to this size are also wrapped into every slot of an envelope.
+const MAX_FRAGMENT: usize = 1024;
 
 fuzz_target!(|data: &[u8]| {
     check_parse(data);
     check_signature(data);
 });
 
+// Half the mutations edit the JSON tree (see `json_mutator`), the rest are libFuzzer's own.
+fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
+    let mut rng = Rng::new(seed);
+    if rng.below(2) == 0 {
+        return fuzzer_mutate(data, size, max_size);
+    }
+    let Ok(mut value) = serde_json::from_slice::<Value>(&data[..size]) else {
+        return fuzzer_mutate(data, size, max_size);
+    };
+    if !mutate(&mut value, &mut rng) {
+        return fuzzer_mutate(data, size, max_size);
+    }
+    match serde_json::to_vec(&value) {
+        Ok(bytes) if bytes.len() <= max_size => {
+            data[..bytes.len()].copy_from_slice(&bytes);
+            bytes.len()
+        }
+        _ => fuzzer_mutate(data, size, max_size),
+    }
+});
+
 fn check_parse(data: &[u8]) {
     let result = parse(data);
     // A replayed delivery (the same bytes again) must give the very same events.
     assert_eq!(result, parse(data), "parse is not deterministic");
-
     let Ok(json) = serde_json::from_slice::<Value>(data) else {
         assert!(matches!(result, Err(ParseError::Json(_))), "{result:?}");
         return;
     };
+    if let Some(events) = check_result(&json, result) {
+        // The events depend on the JSON, not on its spelling: re-encoding gives the same pieces.
+        if let Ok(reencoded) = serde_json::to_vec(&json) {
+            let again = parse(&reencoded).unwrap_or_default();
+            assert_eq!(
+                shape(&events),
+                shape(&again),
+                "re-encoded body parses differently"
+            );
+        }
+    }
+    // Wrapping is for fragments; a large input is an envelope of its own, already checked.
+    if data.len() > MAX_FRAGMENT {
+        return;
+    }
+    for envelope in envelopes(&json) {
+        let Ok(bytes) = serde_json::to_vec(&envelope) else {
+            continue;
+        };
+        let events = check_result(&envelope, parse(&bytes));
+        assert!(
+            events.is_some(),
+            "a wrapped fragment was refused: {envelope}"
+        );
+    }
+}
+
+/// Checks `parse`'s answer for a body that is the JSON `json`; the events if it was an envelope.
+fn check_result(
+    json: &Value,
+    result: Result<Vec<WebhookEvent>, ParseError>,
+) -> Option<Vec<WebhookEvent>> {
     if json.get("object").and_then(Value::as_str) != Some("whatsapp_business_account") {
         assert!(
             matches!(result, Err(ParseError::WrongObject(_))),
             "{result:?}"
         );
-        return;
+        return None;
     }
     let Some(entries) = json.get("entry").and_then(Value::as_array) else {
         assert_eq!(result, Err(ParseError::MissingEntry));
-        return;
+        return None;
     };
     let events = match result {
         Ok(events) => events,
@@ -68,16 +126,7 @@ fn check_parse(data: &[u8]) {
         }
     }
     assert!(messages <= model.message_elements && statuses <= model.status_elements);
-
-    // The events depend on the JSON, not on its spelling: re-encoding gives the same pieces.
-    if let Ok(reencoded) = serde_json::to_vec(&json) {
-        let again = parse(&reencoded).unwrap_or_default();
-        assert_eq!(
-            shape(&events),
-            shape(&again),
-            "re-encoded body parses differently"
-        );
-    }
+    Some(events)
 }
 
 /// Checks that hold for every event whatever the payload.
