@@ -142,6 +142,8 @@ pub(crate) async fn insert(conn: &mut PgConnection, messages: &[Message]) -> Res
               AS m(id, org_id, conversation_id, channel_id, contact_id, direction, status,
                    provider_message_id, kind, content, text, reply_to, sender_type, sender_id,
                    created_at, provider_at, updated_at)
+         -- In provider id order, so that batches sharing ids lock them in one order.
+         ORDER BY provider_message_id
          ON CONFLICT (channel_id, provider_message_id) DO NOTHING
          RETURNING id",
     )

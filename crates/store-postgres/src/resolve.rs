@@ -61,12 +61,17 @@ pub(crate) async fn parties(
     .into_iter()
     .map(|(address, id, contact): (String, Uuid, Uuid)| (address, (id, contact)))
     .collect();
-    for c in counterparts {
-        if !identities.contains_key(c.address) {
-            let events = created.entry(c.address.to_owned()).or_default();
-            let found = create_identity(&mut *conn, org, channel, kind, c, now, events).await?;
-            identities.insert(c.address.to_owned(), found);
-        }
+    // New ones are made in address order: two batches creating the same identities take their
+    // index locks in one order, and so wait for each other instead of deadlocking.
+    let mut missing: Vec<&Counterpart> = counterparts
+        .iter()
+        .filter(|c| !identities.contains_key(c.address))
+        .collect();
+    missing.sort_unstable_by_key(|c| c.address);
+    for c in missing {
+        let events = created.entry(c.address.to_owned()).or_default();
+        let found = create_identity(&mut *conn, org, channel, kind, c, now, events).await?;
+        identities.insert(c.address.to_owned(), found);
     }
 
     // Locked in id order, so two batches sharing conversations never wait on each other in turn.
@@ -88,6 +93,9 @@ pub(crate) async fn parties(
     .collect();
 
     let mut parties = HashMap::with_capacity(identities.len());
+    // Missing conversations are made in identity order, for the same reason as above.
+    let mut identities: Vec<(String, (Uuid, Uuid))> = identities.into_iter().collect();
+    identities.sort_unstable_by_key(|(_, (identity, _))| *identity);
     for (address, (identity, contact)) in identities {
         let (conversation, status, new_conversation) = match conversations.remove(&identity) {
             Some((id, status)) => {
