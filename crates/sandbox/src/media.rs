@@ -61,6 +61,8 @@ struct Inner {
 /// Stored media.
 pub(crate) struct MediaStore {
     inner: Mutex<Inner>,
+    /// [`TOTAL_CAP`], smaller in tests.
+    total_cap: usize,
 }
 
 /// The largest file Meta takes for a MIME type (parameters such as `; codecs=opus` ignored), or
@@ -94,8 +96,13 @@ pub(crate) fn sha256_base64(bytes: &[u8]) -> String {
 
 impl MediaStore {
     pub(crate) fn new(_config: &SandboxConfig) -> Self {
+        Self::with_cap(TOTAL_CAP)
+    }
+
+    fn with_cap(total_cap: usize) -> Self {
         Self {
             inner: Mutex::new(Inner::default()),
+            total_cap,
         }
     }
 
@@ -136,7 +143,7 @@ impl MediaStore {
         };
         let mut inner = self.inner.lock();
         let size = stored.bytes.len();
-        while inner.total + size > TOTAL_CAP {
+        while inner.total + size > self.total_cap {
             let Some(oldest) = inner.order.pop_front() else {
                 break;
             };
@@ -171,6 +178,12 @@ impl MediaStore {
             Some(old) => {
                 inner.total -= old.bytes.len();
                 inner.urls.retain(|_, (id, _)| id != media_id);
+                // Deleted ids linger in `order` until eviction reaches them; when they are most
+                // of it, drop them so upload-and-delete loops cannot grow it without bound.
+                if inner.order.len() > 2 * inner.items.len() + 1024 {
+                    let Inner { items, order, .. } = &mut *inner;
+                    order.retain(|id| items.contains_key(id));
+                }
                 true
             }
             None => false,
@@ -238,5 +251,26 @@ mod tests {
         assert_eq!(err.code, 100);
         let big = Bytes::from(vec![0u8; 5 * 1024 * 1024 + 1]);
         assert_eq!(store.put("1", "image/jpeg", big).unwrap_err().code, 131_053);
+    }
+
+    #[test]
+    fn the_oldest_are_evicted_past_the_total_cap() {
+        let store = MediaStore::with_cap(10);
+        let put = |data: &'static [u8]| {
+            store
+                .put("1", "text/plain", Bytes::from_static(data))
+                .unwrap()
+        };
+        let (a, b) = (put(b"aaaa"), put(b"bbbb"));
+        let c = put(b"cccc");
+        assert!(store.lookup(&a).is_none());
+        assert!(store.lookup(&b).is_some() && store.lookup(&c).is_some());
+        // Upload-and-delete loops leave `order` bounded.
+        for _ in 0..5_000 {
+            let id = put(b"x");
+            store.delete(&id);
+        }
+        assert!(store.inner.lock().order.len() <= 2 * 2 + 1024 + 1);
+        assert!(store.lookup(&b).is_some());
     }
 }
