@@ -1,11 +1,13 @@
-//! The command line: `serve`, `migrate`, and the operator's `org`, `apikey` and `user` commands.
+//! The command line: `serve`, `migrate`, `sandbox`, and the operator's `org`, `apikey` and `user`
+//! commands.
 //! Every command that touches the store takes `--data-dir` and `--database-url`, so the CLI can
 //! work on the same database as a running `serve`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use crate::config::Config;
 
@@ -22,8 +24,35 @@ pub struct Cli {
     #[arg(long, global = true, env = "SWITCHBOARD_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Whether `--config` was written on the command line (not taken from SWITCHBOARD_CONFIG):
+    /// `switchboard sandbox --config FILE` reads FILE as the sandbox's file, while the variable
+    /// keeps naming Switchboard's own configuration.
+    #[arg(skip)]
+    pub config_on_command_line: bool,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process arguments (exiting with usage on error, like `Cli::parse`) and records
+    /// where `--config` came from.
+    pub fn parse_args() -> Self {
+        Self::parse_from_args(std::env::args_os())
+    }
+
+    /// [`Cli::parse_args`] over explicit arguments.
+    pub fn parse_from_args<I, T>(args: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Self::command().get_matches_from(args);
+        let mut cli = Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        cli.config_on_command_line =
+            matches.value_source("config") == Some(ValueSource::CommandLine);
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -44,6 +73,21 @@ pub enum Command {
     /// Inspect the job queue and redrive dead jobs.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Run the sandbox: the providers' APIs on your laptop (WhatsApp Cloud API paths, errors,
+    /// limits and signed webhooks) for tests, benchmarks and first tries without credentials.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on [default: 127.0.0.1:9090, or `listen` in the sandbox file].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// The sandbox's TOML file (accounts, tokens, app secrets, webhook URLs, limits). With no
+    /// file the sandbox runs one default account and prints its credentials. `--config FILE`
+    /// given to this command is read as the sandbox file too.
+    #[arg(long, env = "SWITCHBOARD_SANDBOX_CONFIG", value_name = "FILE")]
+    pub sandbox_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

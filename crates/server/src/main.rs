@@ -1,12 +1,13 @@
 //! The `switchboard` binary: parses the command line and hands over to the library.
 
-use clap::Parser;
+mod sandbox;
+
 use switchboard::cli::{Cli, Command};
 use switchboard::{Config, admin, telemetry};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     match execute(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -17,7 +18,12 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn execute(cli: Cli) -> anyhow::Result<()> {
-    let mut config = Config::load(cli.config.as_deref())?;
+    // The sandbox is not Switchboard: it never reads Switchboard's configuration, and a
+    // `--config` given to it names the sandbox's own file.
+    let mut config = match &cli.command {
+        Command::Sandbox(_) => Config::default(),
+        _ => Config::load(cli.config.as_deref())?,
+    };
     match cli.command {
         Command::Serve(args) => {
             args.store.apply(&mut config);
@@ -49,5 +55,12 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Apikey(cmd) => admin::apikey(config, cmd).await,
         Command::User(cmd) => admin::user(config, cmd).await,
         Command::Jobs(cmd) => admin::jobs(config, cmd).await,
+        Command::Sandbox(args) => {
+            let file = args
+                .sandbox_config
+                .or_else(|| cli.config.filter(|_| cli.config_on_command_line));
+            telemetry::init(&config.log)?;
+            sandbox::run(args.listen, file.as_deref()).await
+        }
     }
 }
