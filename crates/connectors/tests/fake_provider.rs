@@ -153,3 +153,57 @@ async fn media_ids_that_would_leave_their_path_segment_are_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_provider_that_never_answers_times_out_retryably() {
+    let app = Router::new().route(
+        "/v21.0/109/messages",
+        post(|| async {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            "late"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    // The shared client waits 30 s; a test client with a short timeout shows the same mapping.
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let wa = WhatsAppCloud::new(WhatsAppCloudConfig::graph(base, "109", "100", "t"), http).unwrap();
+    let e = wa.send(&hello()).await.unwrap_err();
+    assert_eq!(
+        (e.action, e.code),
+        (SendAction::Retry, "provider_timeout"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_download_is_refused_as_final() {
+    let app = Router::new()
+        .route(
+            "/v21.0/{id}",
+            get(|headers: HeaderMap| async move {
+                let host = headers[header::HOST].to_str().unwrap().to_owned();
+                axum::Json(json!({"url": format!("http://{host}/big"), "mime_type": "video/mp4"}))
+            }),
+        )
+        .route(
+            "/big",
+            get(|| async {
+                // 101 chunks of 1 MiB, streamed without a length: one more than WhatsApp's
+                // largest file. The chunks share one buffer, so the server holds 1 MiB.
+                let chunk = bytes::Bytes::from(vec![0u8; 1 << 20]);
+                let chunks = (0..101).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+                axum::body::Body::from_stream(futures::stream::iter(chunks))
+            }),
+        );
+    let e = connector(app).await.fetch_media("1").await.unwrap_err();
+    assert_eq!(
+        (e.action, e.code),
+        (SendAction::Rejected, "provider_answer_too_large"),
+        "{e}"
+    );
+}

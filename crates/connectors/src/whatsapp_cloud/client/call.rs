@@ -23,6 +23,7 @@ pub(crate) const MAX_MEDIA_BODY: usize = 100 * 1024 * 1024;
 pub(crate) const UNREACHABLE: &str = "provider_unreachable";
 pub(crate) const TIMEOUT: &str = "provider_timeout";
 pub(crate) const BAD_RESPONSE: &str = "provider_bad_response";
+pub(crate) const TOO_LARGE: &str = "provider_answer_too_large";
 
 /// A successful answer: its status and (capped) body.
 pub(crate) struct Answer {
@@ -44,7 +45,7 @@ pub(crate) async fn exchange(request: RequestBuilder, cap: usize) -> Result<Answ
     let body = match read_capped(response, cap).await {
         Ok(body) => body,
         // An oversized error page still has a status worth classifying.
-        Err(e) if !status.is_success() && e.code == BAD_RESPONSE => Vec::new(),
+        Err(e) if !status.is_success() && e.code == TOO_LARGE => Vec::new(),
         Err(e) => return Err(e),
     };
     if status.is_success() {
@@ -144,9 +145,10 @@ async fn read_capped(mut response: Response, cap: usize) -> Result<Vec<u8>, Send
 }
 
 fn too_large(status: u16, cap: usize) -> SendError {
+    // Final: the same request would bring the same oversized answer (a file over WhatsApp's caps).
     let mut e = SendError::local(
         SendAction::Rejected,
-        BAD_RESPONSE,
+        TOO_LARGE,
         format!("answer larger than {cap} bytes"),
     );
     e.http_status = Some(status);
