@@ -13,7 +13,7 @@ use switchboard_store::{
 
 use crate::codec::{get_json, get_parsed, get_ts, get_uuid, json, ms};
 use crate::error::DbResult;
-use crate::{SqliteStore, one_row};
+use crate::{SqliteStore, contact_search, one_row};
 
 pub(crate) const CONTACT_COLUMNS: &str = "id, org_id, name, email, phone, external_id, address,
                                           birthdate, language, notes, tags, attributes, blocked,
@@ -255,79 +255,6 @@ fn delete(conn: &Connection, org: OrgId, id: ContactId) -> Result<()> {
     one_row(changed)
 }
 
-/// The type name `json_each` gives a value and the SQL value it compares equal to.
-fn attribute_match(v: &serde_json::Value) -> (&'static str, Value) {
-    use serde_json::Value as J;
-    match v {
-        J::Null => ("null", Value::Null),
-        J::Bool(true) => ("true", Value::Null),
-        J::Bool(false) => ("false", Value::Null),
-        J::Number(n) => match n.as_i64() {
-            Some(i) => ("integer", Value::Integer(i)),
-            None => ("real", Value::Real(n.as_f64().unwrap_or(f64::NAN))),
-        },
-        J::String(s) => ("text", Value::Text(s.clone())),
-        J::Array(_) => ("array", Value::Text(json(v))),
-        J::Object(_) => ("object", Value::Text(json(v))),
-    }
-}
-
-fn list(
-    conn: &Connection,
-    org: OrgId,
-    f: &ContactFilter,
-    page: PageRequest,
-) -> Result<Page<Contact>> {
-    let after = page.after.map(|u| u.as_bytes().to_vec());
-    // `instr` on the lower-cased search key: a substring test with no wildcards to escape.
-    let query = f.query.as_ref().map(|q| q.to_lowercase());
-    let tags = (!f.tags.is_empty()).then(|| json(&f.tags));
-    let (attr_key, attr_type, attr_value) = match &f.attribute {
-        Some((k, v)) => {
-            let (t, v) = attribute_match(v);
-            (Some(k.clone()), Some(t), v)
-        }
-        None => (None, None, Value::Null),
-    };
-    let rows = conn
-        .prepare_cached(&format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts c
-             WHERE c.org_id = ?1
-               AND (?2 IS NULL OR c.id > ?2)
-               AND (?3 IS NULL OR instr(c.search_key, ?3) > 0)
-               AND NOT EXISTS (SELECT 1 FROM json_each(?4) t WHERE NOT EXISTS (
-                   SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag = t.value))
-               AND (?5 IS NULL OR EXISTS (
-                   SELECT 1 FROM json_each(c.attributes) a
-                   WHERE a.key = ?5 AND a.type = ?6
-                     AND (?6 IN ('null', 'true', 'false') OR a.value = ?7)))
-               AND (?8 IS NULL OR c.blocked = ?8)
-               AND (?9 IS NULL OR EXISTS (
-                   SELECT 1 FROM identities i WHERE i.contact_id = c.id AND i.channel_id = ?9))
-             ORDER BY c.id LIMIT ?10"
-        ))
-        .db()?
-        .query_map(
-            params![
-                org.0.as_bytes(),
-                after,
-                query,
-                tags,
-                attr_key,
-                attr_type,
-                attr_value,
-                f.blocked,
-                f.channel.map(|c| c.0.as_bytes().to_vec()),
-                page.fetch_limit()
-            ],
-            contact_from_row,
-        )
-        .db()?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .db()?;
-    Ok(Page::from_rows(rows, page, |c| c.id.0))
-}
-
 #[async_trait::async_trait]
 impl ContactStore for SqliteStore {
     async fn create_contact(&self, contact: &Contact, effects: &Effects) -> Result<()> {
@@ -371,7 +298,8 @@ impl ContactStore for SqliteStore {
         page: PageRequest,
     ) -> Result<Page<Contact>> {
         let filter = filter.clone();
-        self.read(move |conn| list(conn, org, &filter, page)).await
+        self.read(move |conn| contact_search::list(conn, org, &filter, page))
+            .await
     }
 
     async fn update_contact(&self, contact: &Contact, effects: &Effects) -> Result<()> {

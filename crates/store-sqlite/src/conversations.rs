@@ -1,15 +1,16 @@
-//! Conversations and their timelines. The inbox lists newest first by id; the hot-path updates
-//! an inbound or outbound message makes (reopen, preview, unread count) live here too, called by
-//! ingest and outbound acceptance inside their own unit of work.
+//! Conversations and their timelines. The inbox lists newest first by id. What messages do to a
+//! conversation is in [`crate::conversation_flow`].
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, Row, params};
 use switchboard_domain::{
     ChannelId, ContactId, ConversationId, ConversationStatus, IdentityId, OrgId, Priority, TeamId,
-    Timestamp, UserId,
+    UserId,
 };
 use switchboard_store::{
-    Actor, Conversation, ConversationChange, ConversationEvent, ConversationFilter,
-    ConversationStore, Effects, Page, PageRequest, Result, StoreError,
+    Conversation, ConversationChange, ConversationEvent, ConversationFilter, ConversationStore,
+    Effects, Page, PageRequest, Result, StoreError,
 };
 
 use crate::audit::{actor_columns, get_actor};
@@ -18,7 +19,8 @@ use crate::codec::{json, ms, opt_ms};
 use crate::error::DbResult;
 use crate::{SqliteStore, one_row};
 
-const CONVERSATION_COLUMNS: &str = "id, org_id, channel_id, contact_id, identity_id, status,
+pub(crate) const CONVERSATION_COLUMNS: &str =
+    "id, org_id, channel_id, contact_id, identity_id, status,
                                     snoozed_until, priority, assignee, team, last_message_at,
                                     last_message_preview, last_inbound_at, unread_count,
                                     created_at, updated_at";
@@ -46,7 +48,7 @@ fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
     })
 }
 
-fn parse_status(s: &str) -> Result<ConversationStatus, StoreError> {
+pub(crate) fn parse_status(s: &str) -> Result<ConversationStatus, StoreError> {
     ConversationStatus::parse(s)
         .ok_or_else(|| StoreError::msg(format!("unknown conversation status {s}")))
 }
@@ -61,110 +63,6 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<ConversationEvent> {
         data: get_json(row, 6)?,
         created_at: get_ts(row, 7)?,
     })
-}
-
-/// The conversation of an identity, created (open, nothing read yet) when it has none.
-/// Answers its id, its status before this message, and the new row when it was created.
-pub(crate) fn find_or_create(
-    conn: &Connection,
-    org: OrgId,
-    channel: ChannelId,
-    contact: ContactId,
-    identity: IdentityId,
-    now: Timestamp,
-) -> Result<(ConversationId, ConversationStatus, Option<Conversation>)> {
-    let found = conn
-        .prepare_cached(
-            "SELECT id, status FROM conversations WHERE channel_id = ?1 AND identity_id = ?2",
-        )
-        .db()?
-        .query_row(params![channel.0.as_bytes(), identity.0.as_bytes()], |r| {
-            Ok((get_uuid(r, 0)?, get_parsed(r, 1, parse_status)?))
-        })
-        .optional()
-        .db()?;
-    if let Some((id, status)) = found {
-        return Ok((ConversationId(id), status, None));
-    }
-    let c = Conversation {
-        id: ConversationId::new(),
-        org_id: org,
-        channel_id: channel,
-        contact_id: contact,
-        identity_id: identity,
-        status: ConversationStatus::Open,
-        snoozed_until: None,
-        priority: Priority::None,
-        assignee: None,
-        team: None,
-        last_message_at: None,
-        last_message_preview: None,
-        last_inbound_at: None,
-        unread_count: 0,
-        created_at: now,
-        updated_at: now,
-    };
-    conn.prepare_cached(&format!(
-        "INSERT INTO conversations ({CONVERSATION_COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, NULL, NULL, NULL, NULL, NULL, 0, ?8, ?8)"
-    ))
-    .db()?
-    .execute(params![
-        c.id.0.as_bytes(),
-        org.0.as_bytes(),
-        channel.0.as_bytes(),
-        contact.0.as_bytes(),
-        identity.0.as_bytes(),
-        c.status.as_str(),
-        c.priority.as_str(),
-        ms(now)
-    ])
-    .db()?;
-    Ok((c.id, c.status, Some(c)))
-}
-
-/// A customer wrote in: the conversation is open again (not snoozed), shows this message, counts
-/// it unread and moves the customer-service window.
-pub(crate) fn on_inbound(
-    conn: &Connection,
-    id: ConversationId,
-    created_at: Timestamp,
-    preview: Option<&str>,
-    provider_at: Timestamp,
-) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE conversations SET status = 'open', snoozed_until = NULL, last_message_at = ?2,
-                last_message_preview = ?3,
-                last_inbound_at = max(coalesce(last_inbound_at, ?4), ?4),
-                unread_count = unread_count + 1, updated_at = ?2
-         WHERE id = ?1",
-    )
-    .db()?
-    .execute(params![
-        id.0.as_bytes(),
-        ms(created_at),
-        preview,
-        ms(provider_at)
-    ])
-    .db()?;
-    Ok(())
-}
-
-/// We wrote: the conversation shows the message; status and unread count stay.
-pub(crate) fn on_outbound(
-    conn: &Connection,
-    id: ConversationId,
-    created_at: Timestamp,
-    preview: Option<&str>,
-) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE conversations SET last_message_at = ?2, last_message_preview = ?3, updated_at = ?2
-         WHERE id = ?1",
-    )
-    .db()?
-    .execute(params![id.0.as_bytes(), ms(created_at), preview])
-    .db()?;
-    Ok(())
 }
 
 /// Writes timeline entries; each must name a conversation of `org` (else `NotFound`).
@@ -201,22 +99,6 @@ pub(crate) fn insert_events(
         one_row(inserted)?;
     }
     Ok(())
-}
-
-/// The reopening's timeline entry, when an inbound message changed the status.
-pub(crate) fn reopened(
-    conn: &Connection,
-    org: OrgId,
-    id: ConversationId,
-    from: ConversationStatus,
-    at: Timestamp,
-) -> Result<()> {
-    let to = from.on_inbound();
-    if to == from {
-        return Ok(());
-    }
-    let event = ConversationEvent::status_changed(org, id, from, to, Actor::System, at);
-    insert_events(conn, org, std::slice::from_ref(&event))
 }
 
 fn change(
@@ -257,6 +139,26 @@ fn change(
     .db()
 }
 
+/// The inbox: newest first, every filter optional (a NULL parameter leaves it out), so one
+/// statement and one cached plan serve every combination.
+pub(crate) static LIST_CONVERSATIONS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {CONVERSATION_COLUMNS} FROM conversations v
+         WHERE v.org_id = ?1
+           AND (?2 IS NULL OR v.id < ?2)
+           AND (?3 IS NULL OR v.status = ?3)
+           AND (?4 IS NULL OR v.channel_id = ?4)
+           AND (NOT ?5 OR v.assignee IS ?6)
+           AND (?7 IS NULL OR v.team = ?7)
+           AND (?8 IS NULL OR v.contact_id = ?8)
+           AND (?9 IS NULL OR EXISTS (
+               SELECT 1 FROM contact_tags t WHERE t.contact_id = v.contact_id AND t.tag = ?9))
+           AND (?10 IS NULL OR (v.unread_count > 0) = ?10)
+           AND (?11 IS NULL OR v.channel_id IN (SELECT unhex(value) FROM json_each(?11)))
+         ORDER BY v.id DESC LIMIT ?12"
+    )
+});
+
 fn list(
     conn: &Connection,
     org: OrgId,
@@ -269,21 +171,7 @@ fn list(
         json(&hex)
     });
     let rows = conn
-        .prepare_cached(&format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations v
-             WHERE v.org_id = ?1
-               AND (?2 IS NULL OR v.id < ?2)
-               AND (?3 IS NULL OR v.status = ?3)
-               AND (?4 IS NULL OR v.channel_id = ?4)
-               AND (NOT ?5 OR v.assignee IS ?6)
-               AND (?7 IS NULL OR v.team = ?7)
-               AND (?8 IS NULL OR v.contact_id = ?8)
-               AND (?9 IS NULL OR EXISTS (
-                   SELECT 1 FROM contact_tags t WHERE t.contact_id = v.contact_id AND t.tag = ?9))
-               AND (?10 IS NULL OR (v.unread_count > 0) = ?10)
-               AND (?11 IS NULL OR v.channel_id IN (SELECT unhex(value) FROM json_each(?11)))
-             ORDER BY v.id DESC LIMIT ?12"
-        ))
+        .prepare_cached(&LIST_CONVERSATIONS)
         .db()?
         .query_map(
             params![

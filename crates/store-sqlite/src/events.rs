@@ -9,6 +9,17 @@ use crate::SqliteStore;
 use crate::codec::{get_json, get_opt_uuid, get_ts, get_uuid, json, ms};
 use crate::error::DbResult;
 
+/// Oldest first, with optional kind and channel filters (JSON arrays, so the statement and its
+/// plan never change with the lists' lengths).
+pub(crate) const LIST_EVENTS: &str =
+    "SELECT id, org_id, kind, channel_id, payload, created_at FROM events
+     WHERE org_id = ?1
+       AND (?2 IS NULL OR id > ?2)
+       AND (?3 IS NULL OR kind IN (SELECT value FROM json_each(?3)))
+       AND (?4 IS NULL OR channel_id IS NULL
+            OR channel_id IN (SELECT unhex(value) FROM json_each(?4)))
+     ORDER BY id LIMIT ?5";
+
 pub(crate) fn insert(conn: &Connection, e: &Event) -> Result<()> {
     // The conversation is kept beside the payload so that deleting a contact can delete the
     // events of its conversations.
@@ -64,15 +75,7 @@ impl EventStore for SqliteStore {
                 json(&hex)
             });
             let rows = conn
-                .prepare_cached(
-                    "SELECT id, org_id, kind, channel_id, payload, created_at FROM events
-                     WHERE org_id = ?1
-                       AND (?2 IS NULL OR id > ?2)
-                       AND (?3 IS NULL OR kind IN (SELECT value FROM json_each(?3)))
-                       AND (?4 IS NULL OR channel_id IS NULL
-                            OR channel_id IN (SELECT unhex(value) FROM json_each(?4)))
-                     ORDER BY id LIMIT ?5",
-                )
+                .prepare_cached(LIST_EVENTS)
                 .db()?
                 .query_map(
                     params![org.0.as_bytes(), after, kinds, only, page.fetch_limit()],

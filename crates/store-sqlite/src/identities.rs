@@ -10,6 +10,14 @@ use crate::codec::{get_uuid, ms};
 use crate::contacts;
 use crate::error::DbResult;
 
+/// The identity of an address on a channel.
+pub(crate) const IDENTITY_BY_ADDRESS: &str = "SELECT id, contact_id, profile_name FROM identities
+                                              WHERE channel_id = ?1 AND address = ?2";
+
+/// The contact a new phone identity joins.
+pub(crate) const CONTACT_BY_PHONE: &str =
+    "SELECT id FROM contacts WHERE org_id = ?1 AND phone = ?2";
+
 /// Who an address on a channel is.
 pub(crate) struct Resolved {
     pub identity: IdentityId,
@@ -33,10 +41,7 @@ pub(crate) struct Lookup<'a> {
 pub(crate) fn resolve(conn: &Connection, q: &Lookup<'_>) -> Result<Resolved> {
     let now = ms(q.now);
     let found = conn
-        .prepare_cached(
-            "SELECT id, contact_id, profile_name FROM identities
-             WHERE channel_id = ?1 AND address = ?2",
-        )
+        .prepare_cached(IDENTITY_BY_ADDRESS)
         .db()?
         .query_row(params![q.channel.0.as_bytes(), q.address], |r| {
             Ok((
@@ -68,7 +73,7 @@ pub(crate) fn resolve(conn: &Connection, q: &Lookup<'_>) -> Result<Resolved> {
     let phone = phone_of_address(q.kind, q.address);
     let existing = match &phone {
         Some(p) => conn
-            .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND phone = ?2")
+            .prepare_cached(CONTACT_BY_PHONE)
             .db()?
             .query_row(params![q.org.0.as_bytes(), p.as_str()], |r| get_uuid(r, 0))
             .optional()

@@ -14,7 +14,7 @@ use crate::codec::{json, ms};
 use crate::error::DbResult;
 use crate::identities::{Lookup, resolve};
 use crate::messages::{StoredReaction, apply_status, by_provider_id};
-use crate::{channels, conversations, events, jobs, messages};
+use crate::{channels, conversation_flow, events, jobs, messages};
 
 pub(crate) fn ingest(
     conn: &Connection,
@@ -46,16 +46,16 @@ pub(crate) fn ingest(
             events.push(Event::contact_created(c, Some(channel)));
         }
         let (conversation, before, created) =
-            conversations::find_or_create(conn, org, channel, who.contact, who.identity, now)?;
+            conversation_flow::find_or_create(conn, org, channel, who.contact, who.identity, now)?;
         if let Some(c) = &created {
             events.push(Event::conversation_created(c));
         }
         let message = inbound_message(org, channel, conversation, who.contact, m, now);
         messages::insert(conn, &message)?;
         let shown = m.text.as_deref().map(preview);
-        conversations::on_inbound(conn, conversation, now, shown.as_deref(), m.provider_at)?;
+        conversation_flow::on_inbound(conn, conversation, now, shown.as_deref(), m.provider_at)?;
         if created.is_none() {
-            conversations::reopened(conn, org, conversation, before, now)?;
+            conversation_flow::reopened(conn, org, conversation, before, now)?;
         }
         if let Some((target, emoji)) = &m.reaction_to {
             react(conn, channel, target, emoji, m.provider_at)?;
@@ -95,10 +95,15 @@ pub(crate) fn ingest(
     Ok(out)
 }
 
+/// Whether a channel already has a message with this provider id: the dedupe of redelivered
+/// webhooks.
+pub(crate) const IS_STORED: &str =
+    "SELECT 1 FROM messages WHERE channel_id = ?1 AND provider_message_id = ?2";
+
 fn is_stored(conn: &Connection, channel: ChannelId, provider_message_id: &str) -> Result<bool> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .prepare_cached("SELECT 1 FROM messages WHERE channel_id = ?1 AND provider_message_id = ?2")
+        .prepare_cached(IS_STORED)
         .db()?
         .query_row(params![channel.0.as_bytes(), provider_message_id], |_| {
             Ok(())

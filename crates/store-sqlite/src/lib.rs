@@ -8,7 +8,9 @@ mod audit;
 mod channels;
 mod codec;
 mod connect;
+mod contact_search;
 mod contacts;
+mod conversation_flow;
 mod conversations;
 mod effects;
 mod error;
@@ -22,6 +24,8 @@ mod messages;
 mod migrate;
 mod orgs;
 mod outbound;
+#[cfg(test)]
+mod plans;
 mod read_pool;
 mod sessions;
 mod teams;

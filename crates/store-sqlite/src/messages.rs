@@ -3,6 +3,8 @@
 //! [`MessageStatus::advances`]). The writing paths are in [`crate::ingest`] and
 //! [`crate::outbound`].
 
+use std::sync::LazyLock;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use switchboard_domain::{
     ChannelId, ContactId, ConversationId, Direction, MessageId, MessageStatus, OrgId, Sender,
@@ -20,6 +22,23 @@ pub(crate) const MESSAGE_COLUMNS: &str = "id, org_id, conversation_id, channel_i
     direction, status, provider_message_id, kind, content, text, reply_to, sender_type, sender_id,
     error_code, error_provider_code, error_provider_text, reactions, created_at, provider_at,
     sent_at, delivered_at, read_at, failed_at, updated_at";
+
+/// A channel's message by provider id: where every status report starts.
+pub(crate) static BY_PROVIDER_ID: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages
+         WHERE channel_id = ?1 AND provider_message_id = ?2"
+    )
+});
+
+/// A conversation's messages, oldest first.
+pub(crate) static LIST_MESSAGES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages
+         WHERE conversation_id = ?1 AND org_id = ?2 AND (?3 IS NULL OR id > ?3)
+         ORDER BY id LIMIT ?4"
+    )
+});
 
 /// A reaction as kept in the `reactions` JSON array.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -158,17 +177,14 @@ pub(crate) fn by_provider_id(
     channel: ChannelId,
     provider_message_id: &str,
 ) -> Result<Option<Message>> {
-    conn.prepare_cached(&format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages
-         WHERE channel_id = ?1 AND provider_message_id = ?2"
-    ))
-    .db()?
-    .query_row(
-        params![channel.0.as_bytes(), provider_message_id],
-        message_from_row,
-    )
-    .optional()
-    .db()
+    conn.prepare_cached(&BY_PROVIDER_ID)
+        .db()?
+        .query_row(
+            params![channel.0.as_bytes(), provider_message_id],
+            message_from_row,
+        )
+        .optional()
+        .db()
 }
 
 pub(crate) fn list(
@@ -185,11 +201,7 @@ pub(crate) fn list(
         .db()?;
     let after = page.after.map(|u| u.as_bytes().to_vec());
     let rows = conn
-        .prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages
-             WHERE conversation_id = ?1 AND org_id = ?2 AND (?3 IS NULL OR id > ?3)
-             ORDER BY id LIMIT ?4"
-        ))
+        .prepare_cached(&LIST_MESSAGES)
         .db()?
         .query_map(
             params![

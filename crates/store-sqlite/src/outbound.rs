@@ -12,7 +12,7 @@ use crate::codec::{get_parsed, get_ts, ms};
 use crate::error::DbResult;
 use crate::identities::{Lookup, resolve};
 use crate::messages::{apply_status, by_provider_id, parse_status};
-use crate::{SqliteStore, channels, conversations, events, ingest, messages};
+use crate::{SqliteStore, channels, conversation_flow, events, ingest, messages};
 
 fn accept(conn: &Connection, org: OrgId, r: &OutboundRequest) -> Result<AcceptedOutbound> {
     let kind = channels::live_kind(conn, org, r.channel_id)?;
@@ -27,7 +27,7 @@ fn accept(conn: &Connection, org: OrgId, r: &OutboundRequest) -> Result<Accepted
             now: r.created_at,
         },
     )?;
-    let (conversation, _, created) = conversations::find_or_create(
+    let (conversation, _, created) = conversation_flow::find_or_create(
         conn,
         org,
         r.channel_id,
@@ -61,7 +61,7 @@ fn accept(conn: &Connection, org: OrgId, r: &OutboundRequest) -> Result<Accepted
     };
     messages::insert(conn, &m)?;
     let shown = r.text.as_deref().map(preview);
-    conversations::on_outbound(conn, conversation, r.created_at, shown.as_deref())?;
+    conversation_flow::on_outbound(conn, conversation, r.created_at, shown.as_deref())?;
     if let Some(c) = &who.new_contact {
         events::insert(conn, &Event::contact_created(c, Some(r.channel_id)))?;
     }
