@@ -7,7 +7,9 @@
 pub mod api_keys;
 pub mod audit;
 pub mod channels;
+pub mod contact_filters;
 pub mod contacts;
+pub mod conversation_list;
 pub mod conversations;
 pub mod effects;
 pub mod events;
@@ -22,7 +24,9 @@ pub mod messages;
 pub mod org_setup;
 pub mod orgs;
 pub mod races;
+pub mod reactions;
 pub mod sessions;
+pub mod statuses;
 pub mod teams;
 pub mod users;
 
@@ -185,35 +189,43 @@ macro_rules! conformance_suite {
             contacts {
                 contact_create_get_find_update_delete,
                 contact_keys_conflict_naming_the_holder,
-                contact_filters_match_every_rule,
                 delete_contact_removes_its_whole_history,
                 contacts_of_another_org_are_not_found,
+            }
+            contact_filters {
+                contact_filters_match_every_rule,
             }
             conversations {
                 inbound_reopens_and_counts_unread,
                 outbound_shows_in_the_conversation_without_reopening,
                 change_conversation_applies_given_fields_with_timeline_and_effects,
-                conversation_list_newest_first_with_filters,
                 conversations_of_another_org_are_not_found,
+            }
+            conversation_list {
+                conversation_list_newest_first_with_filters,
             }
             ingest {
                 ingest_stores_message_contact_conversation_and_events,
                 redelivered_webhook_stores_one_message,
                 identity_joins_the_contact_with_the_same_phone,
                 profile_names_refresh_identity_and_name_nameless_contacts,
+            }
+            reactions {
                 reaction_is_appended_to_its_target,
                 jobs_are_enqueued_only_for_new_messages,
             }
             messages {
                 accept_outbound_stores_enqueued_message_with_its_job,
                 accept_outbound_with_a_used_id_conflicts_and_writes_nothing,
+                receipt_conflicts_when_another_message_has_the_id,
+                messages_list_oldest_first_in_pages,
+                messages_of_another_org_are_not_found,
+            }
+            statuses {
                 status_before_its_receipt_waits_then_applies,
                 read_before_delivered_ends_read_with_both_times,
                 failed_after_delivered_keeps_delivered,
-                receipt_conflicts_when_another_message_has_the_id,
                 send_failure_fails_unless_already_delivered,
-                messages_list_oldest_first_in_pages,
-                messages_of_another_org_are_not_found,
             }
             events {
                 events_list_oldest_first_with_filters,
