@@ -103,6 +103,8 @@ CREATE UNIQUE INDEX conversations_channel_identity ON conversations (channel_id,
 CREATE INDEX conversations_org_id ON conversations (org_id, id);
 CREATE INDEX conversations_org_status ON conversations (org_id, status, id);
 CREATE INDEX conversations_contact ON conversations (contact_id);
+-- The foreign key check when a contact's identities are deleted.
+CREATE INDEX conversations_identity ON conversations (identity_id);
 
 CREATE TABLE conversation_events (
     id              BLOB PRIMARY KEY NOT NULL,

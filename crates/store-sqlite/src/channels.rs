@@ -2,6 +2,8 @@
 //! conversations and messages of a deleted channel stay readable while every lookup and listing
 //! forgets the channel itself.
 
+use std::sync::LazyLock;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use switchboard_domain::{ChannelId, ChannelKind, ChannelStatus, OrgId, Timestamp};
 use switchboard_store::{
@@ -18,6 +20,14 @@ use crate::{SqliteStore, one_row};
 const CHANNEL_COLUMNS: &str = "id, org_id, kind, protocol, name, status, last_error, last_error_at,
                                config, credentials, draft_config, draft_credentials,
                                draft_updated_at, webhook_secret, account, created_at, updated_at";
+
+/// The live channel of a provider account: how provider-wide webhooks find their channel.
+pub(crate) static BY_ACCOUNT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {CHANNEL_COLUMNS} FROM channels
+         WHERE protocol = ?1 AND account = ?2 AND deleted_at IS NULL"
+    )
+});
 
 fn channel_from_row(row: &Row<'_>) -> rusqlite::Result<Channel> {
     let draft = match get_opt_ts(row, 12)? {
@@ -214,13 +224,10 @@ impl ChannelStore for SqliteStore {
     async fn find_channel_by_account(&self, protocol: &str, account: &str) -> Result<Channel> {
         let (protocol, account) = (protocol.to_owned(), account.to_owned());
         self.read(move |conn| {
-            conn.prepare_cached(&format!(
-                "SELECT {CHANNEL_COLUMNS} FROM channels
-                 WHERE protocol = ?1 AND account = ?2 AND deleted_at IS NULL"
-            ))
-            .db()?
-            .query_row(params![protocol, account], channel_from_row)
-            .db()
+            conn.prepare_cached(&BY_ACCOUNT)
+                .db()?
+                .query_row(params![protocol, account], channel_from_row)
+                .db()
         })
         .await
     }

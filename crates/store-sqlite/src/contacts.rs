@@ -231,21 +231,25 @@ pub(crate) fn set_name_if_missing(
     Ok(())
 }
 
+/// What deleting a contact (?1 of org ?2) deletes before the contact itself, children first:
+/// the events, messages and timelines of its conversations, then the conversations, identities
+/// and tags.
+pub(crate) const DELETE_HISTORY: [&str; 6] = [
+    "DELETE FROM events WHERE conversation_id IN
+         (SELECT id FROM conversations WHERE contact_id = ?1 AND org_id = ?2)",
+    "DELETE FROM messages WHERE conversation_id IN
+         (SELECT id FROM conversations WHERE contact_id = ?1 AND org_id = ?2)",
+    "DELETE FROM conversation_events WHERE conversation_id IN
+         (SELECT id FROM conversations WHERE contact_id = ?1 AND org_id = ?2)",
+    "DELETE FROM conversations WHERE contact_id = ?1 AND org_id = ?2",
+    "DELETE FROM identities WHERE contact_id = ?1 AND org_id = ?2",
+    "DELETE FROM contact_tags WHERE contact_id = ?1 AND org_id = ?2",
+];
+
 fn delete(conn: &Connection, org: OrgId, id: ContactId) -> Result<()> {
     let ids = params![id.0.as_bytes(), org.0.as_bytes()];
-    // Children first: the events and timeline of its conversations, their messages, then the
-    // conversations, identities and tags, and the contact itself (NotFound if not in `org`).
-    const OF_CONVERSATIONS: &str =
-        "IN (SELECT id FROM conversations WHERE contact_id = ?1 AND org_id = ?2)";
-    for sql in [
-        format!("DELETE FROM events WHERE conversation_id {OF_CONVERSATIONS}"),
-        format!("DELETE FROM messages WHERE conversation_id {OF_CONVERSATIONS}"),
-        format!("DELETE FROM conversation_events WHERE conversation_id {OF_CONVERSATIONS}"),
-        "DELETE FROM conversations WHERE contact_id = ?1 AND org_id = ?2".to_owned(),
-        "DELETE FROM identities WHERE contact_id = ?1 AND org_id = ?2".to_owned(),
-        "DELETE FROM contact_tags WHERE contact_id = ?1 AND org_id = ?2".to_owned(),
-    ] {
-        conn.prepare_cached(&sql).db()?.execute(ids).db()?;
+    for sql in DELETE_HISTORY {
+        conn.prepare_cached(sql).db()?.execute(ids).db()?;
     }
     let changed = conn
         .prepare_cached("DELETE FROM contacts WHERE id = ?1 AND org_id = ?2")

@@ -147,6 +147,11 @@ fn inbound_message(
     }
 }
 
+/// Appends reaction ?3 (a JSON object) to the channel's message with provider id ?2.
+pub(crate) const REACT: &str =
+    "UPDATE messages SET reactions = json_insert(reactions, '$[#]', json(?3)), updated_at = ?4
+     WHERE channel_id = ?1 AND provider_message_id = ?2";
+
 /// Appends a reaction to the message of the channel it targets; a target we never stored (older
 /// than Switchboard, or lost) leaves nothing to record it on.
 fn react(
@@ -160,18 +165,15 @@ fn react(
         emoji: emoji.to_owned(),
         at: ms(at),
     });
-    conn.prepare_cached(
-        "UPDATE messages SET reactions = json_insert(reactions, '$[#]', json(?3)), updated_at = ?4
-         WHERE channel_id = ?1 AND provider_message_id = ?2",
-    )
-    .db()?
-    .execute(params![
-        channel.0.as_bytes(),
-        target,
-        reaction,
-        ms(switchboard_domain::now())
-    ])
-    .db()?;
+    conn.prepare_cached(REACT)
+        .db()?
+        .execute(params![
+            channel.0.as_bytes(),
+            target,
+            reaction,
+            ms(switchboard_domain::now())
+        ])
+        .db()?;
     Ok(())
 }
 

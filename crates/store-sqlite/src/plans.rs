@@ -5,7 +5,8 @@
 use rusqlite::Connection;
 
 use crate::{
-    contact_search, conversation_flow, conversations, events, identities, ingest, messages, migrate,
+    channels, contact_search, contacts, conversation_flow, conversations, events, identities,
+    ingest, messages, migrate,
 };
 
 /// The plan's detail lines for `sql`, with every parameter left unbound (NULL).
@@ -43,6 +44,7 @@ fn hot_paths_use_their_indexes() {
     let mut conn = Connection::open_in_memory().expect("memory db");
     migrate::run(&mut conn).expect("migrate");
     assert_uses(&conn, ingest::IS_STORED, "messages_channel_provider_id");
+    assert_uses(&conn, ingest::REACT, "messages_channel_provider_id");
     assert_uses(
         &conn,
         &messages::BY_PROVIDER_ID,
@@ -67,6 +69,18 @@ fn hot_paths_use_their_indexes() {
     );
     assert_uses(&conn, events::LIST_EVENTS, "events_org_id");
     assert_uses(&conn, &contact_search::LIST_CONTACTS, "contacts_org_id");
+    assert_uses(&conn, &channels::BY_ACCOUNT, "channels_protocol_account");
+    let history = [
+        "events_conversation",
+        "messages_conversation",
+        "conversation_events_conversation",
+        "conversations_contact",
+        "identities_contact",
+        "contact_tags",
+    ];
+    for (sql, index) in contacts::DELETE_HISTORY.iter().zip(history) {
+        assert_uses(&conn, sql, index);
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use switchboard_domain::{ChannelId, ChannelKind, ChannelStatus};
-use switchboard_store::{Channel, ChannelDraft, ChannelFilter, PageRequest, Store};
+use switchboard_store::{Channel, ChannelDraft, ChannelFilter, PageRequest, Store, StoreError};
 
 use crate::fixtures::{
     assert_conflict, assert_not_found, channel, inbound, ingest_one, new_channel, new_org, none,
@@ -16,6 +16,16 @@ pub async fn channel_create_get_find_list_update(s: Arc<dyn Store>) {
     let wa = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
     assert_eq!(s.get_channel(o.id, wa.id).await.expect("get"), wa);
     assert_eq!(s.find_channel(wa.id).await.expect("find"), wa);
+    let same_id = Channel {
+        name: "Another name".to_owned(),
+        account: None,
+        ..wa.clone()
+    };
+    let r = s.create_channel(&same_id, &none()).await;
+    assert!(
+        matches!(r, Err(StoreError::Conflict { .. })),
+        "an existing id conflicts: {r:?}"
+    );
     let account = wa.account.clone().expect("fixture account");
     assert_eq!(
         s.find_channel_by_account(&wa.protocol, &account)

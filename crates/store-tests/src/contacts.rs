@@ -8,6 +8,7 @@ use std::sync::Arc;
 use switchboard_domain::{ChannelKind, ContactId, Email, OrgId};
 use switchboard_store::{
     Contact, ContactFilter, ContactKey, ConversationFilter, EventFilter, PageRequest, Store,
+    StoreError,
 };
 
 use crate::fixtures::{
@@ -66,6 +67,11 @@ pub async fn contact_create_get_find_update_delete(s: Arc<dyn Store>) {
     let c = full_contact(o.id);
     s.create_contact(&c, &none()).await.expect("create");
     assert_eq!(s.get_contact(o.id, c.id).await.expect("get"), c);
+    let again = s.create_contact(&c, &none()).await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "creating it again conflicts: {again:?}"
+    );
     let by_phone = ContactKey::Phone(c.phone.clone().expect("phone"));
     assert_eq!(s.find_contact(o.id, &by_phone).await.expect("by phone"), c);
     let shouted = c.email.as_ref().expect("email").as_str().to_uppercase();

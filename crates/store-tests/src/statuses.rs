@@ -76,6 +76,18 @@ pub async fn status_before_its_receipt_waits_then_applies(s: Arc<dyn Store>) {
         events_of(&*s, o.id, "message.status_changed").await.len(),
         2
     );
+    // A report naming an inbound message is neither applied nor kept.
+    let theirs = crate::fixtures::inbound(&wa_number(), "hello");
+    crate::fixtures::ingest_one(&*s, o.id, ch.id, theirs.clone()).await;
+    let on_inbound = batch(
+        Vec::new(),
+        vec![status(&theirs.provider_message_id, MessageStatus::Read, t)],
+    );
+    let out = s
+        .ingest(o.id, ch.id, &on_inbound)
+        .await
+        .expect("status on inbound");
+    assert_eq!((out.statuses_applied, out.statuses_pending), (0, 0));
     // Later reports find the message directly.
     let read = batch(
         Vec::new(),
