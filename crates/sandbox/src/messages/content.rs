@@ -22,9 +22,26 @@ pub(crate) fn text(root: &Obj<'_>) -> Checked<()> {
     Ok(())
 }
 
+/// Media ids a number may send: those uploaded to that number (as at Meta, an id from one
+/// number's upload is not another number's to send).
+pub(crate) struct MediaIds<'a> {
+    /// The media store.
+    pub store: &'a MediaStore,
+    /// The sending number.
+    pub phone_number_id: &'a str,
+}
+
+impl MediaIds<'_> {
+    fn known(&self, id: &str) -> bool {
+        self.store
+            .lookup(id)
+            .is_some_and(|m| m.phone_number_id == self.phone_number_id)
+    }
+}
+
 /// `image`, `video`, `audio`, `document`, `sticker`: exactly one of `id` / `link`; captions on
 /// image, video and document; `filename` on document.
-pub(crate) fn media(root: &Obj<'_>, kind: &str, store: &MediaStore) -> Checked<()> {
+pub(crate) fn media(root: &Obj<'_>, kind: &str, store: &MediaIds<'_>) -> Checked<()> {
     let media = root.req_obj(kind)?;
     let mut allowed = vec!["id", "link"];
     if matches!(kind, "image" | "video" | "document") {
@@ -51,7 +68,7 @@ pub(crate) fn media(root: &Obj<'_>, kind: &str, store: &MediaStore) -> Checked<(
             // Meta answers an id it never issued with a plain invalid-parameter error (100), not
             // the media upload error 131053 (that one comes later, in a failed status webhook,
             // when a link cannot be fetched).
-            if store.lookup(id).is_none() {
+            if !store.known(id) {
                 return Err(malformed(format!(
                     "Param {} is not a valid media id: {id}",
                     media.at("id")

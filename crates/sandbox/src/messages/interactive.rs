@@ -3,10 +3,9 @@
 
 use std::collections::HashSet;
 
-use super::content::media;
+use super::content::{MediaIds, media};
 use super::params::{Checked, Obj, invalid};
 use crate::graph_error::GraphError;
-use crate::media::MediaStore;
 
 /// Body of buttons and CTA URL messages.
 const BODY_MAX: usize = 1024;
@@ -39,7 +38,7 @@ const NOT_EMULATED: [&str; 8] = [
 ];
 
 /// Checks the `interactive` object.
-pub(crate) fn interactive(root: &Obj<'_>, store: &MediaStore) -> Checked<()> {
+pub(crate) fn interactive(root: &Obj<'_>, store: &MediaIds<'_>) -> Checked<()> {
     let it = root.req_obj("interactive")?;
     it.only(&["type", "header", "body", "footer", "action"])?;
     match it.req_str("type")? {
@@ -69,7 +68,7 @@ pub(crate) fn interactive(root: &Obj<'_>, store: &MediaStore) -> Checked<()> {
 }
 
 /// `header`: text (≤ 60), or image/video/document when `media_allowed`.
-fn header(it: &Obj<'_>, media_allowed: bool, store: &MediaStore) -> Checked<()> {
+fn header(it: &Obj<'_>, media_allowed: bool, store: &MediaIds<'_>) -> Checked<()> {
     let Some(h) = it.opt_obj("header")? else {
         return Ok(());
     };

@@ -112,14 +112,17 @@ fn check_content(
     envelope: &Envelope<'_>,
 ) -> Result<Option<String>, GraphError> {
     let number = &account.phone_number_id;
+    let media = content::MediaIds {
+        store: &state.media,
+        phone_number_id: number,
+    };
     match envelope.kind {
         "text" => content::text(root)?,
         "location" => content::location(root)?,
         "contacts" => content::contacts(root)?,
-        "interactive" => interactive::interactive(root, &state.media)?,
+        "interactive" => interactive::interactive(root, &media)?,
         "template" => {
-            let category =
-                template::template(root, &account.waba_id, &state.templates, &state.media)?;
+            let category = template::template(root, &account.waba_id, &state.templates, &media)?;
             return Ok(Some(category));
         }
         "reaction" => {
@@ -140,7 +143,7 @@ fn check_content(
                 ));
             }
         }
-        kind => content::media(root, kind, &state.media)?,
+        kind => content::media(root, kind, &media)?,
     }
     Ok(None)
 }

@@ -4,10 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::content::{location, media};
+use super::content::{MediaIds, location, media};
 use super::params::{Checked, Obj, invalid, malformed, non_empty};
 use crate::graph_error::GraphError;
-use crate::media::MediaStore;
 use crate::templates::{TemplateSummary, Templates};
 
 /// Template names are at most 512 characters (PROVIDERS §1.3).
@@ -48,7 +47,7 @@ pub(crate) fn template(
     root: &Obj<'_>,
     waba_id: &str,
     templates: &Templates,
-    store: &MediaStore,
+    store: &MediaIds<'_>,
 ) -> Checked<String> {
     let t = root.req_obj("template")?;
     t.only(&["name", "language", "namespace", "components"])?;
@@ -135,7 +134,7 @@ pub(crate) fn template(
 }
 
 /// The parameters of a component, each checked for its own shape.
-fn params<'a>(c: &Obj<'a>, store: &MediaStore) -> Checked<Vec<Param<'a>>> {
+fn params<'a>(c: &Obj<'a>, store: &MediaIds<'_>) -> Checked<Vec<Param<'a>>> {
     if !c.has("parameters") {
         return Ok(Vec::new());
     }
@@ -289,7 +288,10 @@ fn check_buttons(
                 t.buttons.len()
             )));
         };
-        if !button.sub_type.eq_ignore_ascii_case(sub_type) {
+        // A one-time-password button is sent as Meta documents it: sub_type `url`.
+        let same_kind = button.sub_type.eq_ignore_ascii_case(sub_type)
+            || (button.sub_type == "otp" && sub_type == "url");
+        if !same_kind {
             return Err(invalid(format!(
                 "Param {path}['sub_type'] is {sub_type} but the template's button {index} is {}",
                 button.sub_type
@@ -298,7 +300,11 @@ fn check_buttons(
         if !seen.insert(*index) {
             return Err(invalid(format!("Param {path} repeats button {index}")));
         }
-        expect_count(&format!("button {index}"), button.params, params.len())?;
+        // A quick reply's payload is optional: none or one.
+        let optional = button.sub_type == "quick_reply" && params.len() <= 1;
+        if !optional {
+            expect_count(&format!("button {index}"), button.params, params.len())?;
+        }
         text_lengths(params, BUTTON_PARAM_MAX)?;
     }
     for (index, button) in t.buttons.iter().enumerate() {
