@@ -1,7 +1,7 @@
 //! `CoreError`: every way a use case can refuse or fail. Each variant has a stable machine `code`
 //! (the HTTP edge maps variants to statuses in one place); `Display` is a sentence for humans.
 
-use switchboard_domain::Scope;
+use switchboard_domain::{AddressError, ContentError, ContentKind, Scope};
 use switchboard_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +40,22 @@ pub enum CoreError {
     Validation { field: String, message: String },
     #[error("the service is busy; try again later")]
     Busy,
+    /// Sending on a channel an admin turned off.
+    #[error("the channel is disabled; enable it before sending")]
+    ChannelDisabled,
+    /// A `to` that does not fit the channel's address format.
+    #[error("{0}")]
+    InvalidRecipient(AddressError),
+    /// Content breaking the content model's rules; every problem with its JSON path.
+    #[error("the content breaks {} rule(s); see `errors`", .0.len())]
+    InvalidContent(Vec<ContentError>),
+    /// Content of a kind the channel's protocol cannot carry.
+    #[error("`{protocol}` channels cannot carry `{}` content", kind.as_str())]
+    UnsupportedContent {
+        kind: ContentKind,
+        protocol: &'static str,
+        supported: &'static [ContentKind],
+    },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -64,6 +80,10 @@ impl CoreError {
             CoreError::Conflict { .. } => "conflict",
             CoreError::Validation { .. } => "validation_failed",
             CoreError::Busy => "unavailable",
+            CoreError::ChannelDisabled => "channel_disabled",
+            CoreError::InvalidRecipient(_) => "invalid_recipient",
+            CoreError::InvalidContent(_) => "invalid_content",
+            CoreError::UnsupportedContent { .. } => "unsupported_content",
             CoreError::Internal(_) => "internal",
         }
     }

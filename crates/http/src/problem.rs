@@ -129,6 +129,29 @@ impl ApiError {
                         p.retry_after = Some(Duration::from_secs(1));
                         p
                     }
+                    CoreError::ChannelDisabled => {
+                        problem(S::CONFLICT, code, "Channel disabled", detail)
+                    }
+                    CoreError::InvalidRecipient(e) => {
+                        let mut p =
+                            problem(S::UNPROCESSABLE_ENTITY, code, "Invalid recipient", detail);
+                        p.extra.insert("field".into(), json!("to"));
+                        p.extra.insert("expected".into(), json!(e.expected));
+                        p
+                    }
+                    CoreError::InvalidContent(errors) => {
+                        let mut p =
+                            problem(S::UNPROCESSABLE_ENTITY, code, "Invalid content", detail);
+                        p.extra.insert("errors".into(), json!(errors));
+                        p
+                    }
+                    CoreError::UnsupportedContent { supported, .. } => {
+                        let mut p =
+                            problem(S::UNPROCESSABLE_ENTITY, code, "Unsupported content", detail);
+                        let kinds: Vec<&str> = supported.iter().map(|k| k.as_str()).collect();
+                        p.extra.insert("supported".into(), json!(kinds));
+                        p
+                    }
                     CoreError::Internal(source) => {
                         tracing::error!(error = %chain(&*source), "internal error");
                         problem(
