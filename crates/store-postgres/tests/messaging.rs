@@ -1,63 +1,20 @@
-//! The messaging stores on PostgreSQL: the flows of one webhook and one send end to end, and the
-//! query plans of the hot paths. The behavioural suite shared with SQLite lives in
-//! `switchboard-store-tests`; these check what is particular to this backend.
+//! The messaging stores on PostgreSQL: the flows of one webhook and one send end to end. The
+//! behavioural suite shared with SQLite lives in `switchboard-store-tests`; these check what is
+//! particular to this backend.
+
+mod support;
 
 use serde_json::json;
+use support::{channel, inbound, org};
 use switchboard_domain::{
-    ChannelId, ChannelKind, ChannelStatus, ConversationStatus, MessageId, MessageStatus, Name,
-    OrgId, Sender, now,
+    ChannelKind, ChannelStatus, ConversationStatus, MessageId, MessageStatus, Sender, now,
 };
 use switchboard_store::{
-    Channel, ChannelStore, ContactStore, ConversationStore, Effects, EventFilter, EventStore,
-    InboundMessage, IngestBatch, JobFilter, JobStore, MessageStore, NewJob, Org, OrgStore,
-    OutboundRequest, PageRequest, StatusReport, StoreError,
+    ChannelStore, ContactStore, ConversationStore, Effects, EventFilter, EventStore, IngestBatch,
+    JobFilter, JobStore, MessageStore, NewJob, OutboundRequest, PageRequest, StatusReport,
+    StoreError,
 };
-use switchboard_store_postgres::{PgStore, testing};
-
-async fn org(store: &PgStore) -> OrgId {
-    let org = Org {
-        id: OrgId::new(),
-        name: Name::parse(&format!("Org {}", uuid::Uuid::now_v7().simple())).unwrap(),
-        created_at: now(),
-    };
-    store.create_org(&org, &Effects::none()).await.unwrap();
-    org.id
-}
-
-fn channel(org: OrgId, kind: ChannelKind, name: &str, account: &str) -> Channel {
-    Channel {
-        id: ChannelId::new(),
-        org_id: org,
-        kind,
-        protocol: format!("{kind}_test"),
-        name: name.to_owned(),
-        status: ChannelStatus::Active,
-        last_error: None,
-        last_error_at: None,
-        config: json!({ "k": "v" }),
-        credentials: vec![1, 2, 3],
-        draft: None,
-        webhook_secret: vec![9; 8],
-        account: Some(account.to_owned()),
-        created_at: now(),
-        updated_at: now(),
-    }
-}
-
-fn inbound(id: &str, from: &str, text: &str) -> InboundMessage {
-    InboundMessage {
-        provider_message_id: id.to_owned(),
-        from: from.to_owned(),
-        profile_name: Some("Ada".to_owned()),
-        kind: "text".to_owned(),
-        content: json!({ "type": "text", "body": text }),
-        text: Some(text.to_owned()),
-        reply_to: None,
-        provider_at: now(),
-        reaction_to: None,
-        jobs_if_new: Vec::new(),
-    }
-}
+use switchboard_store_postgres::testing;
 
 #[tokio::test]
 async fn channels_are_unique_by_name_and_live_account() {
@@ -323,139 +280,4 @@ async fn a_webhook_then_a_reply_then_its_statuses() {
         "{:?}",
         left.items.iter().map(|e| &e.kind).collect::<Vec<_>>()
     );
-}
-
-/// The hot paths use their indexes (sequential scans are turned off, so a plan without a usable
-/// index would still show one).
-#[tokio::test]
-async fn hot_paths_use_indexes() {
-    let Some((store, schema)) = testing::fresh_store().await else {
-        return;
-    };
-    drop(store);
-    let mut conn = {
-        use sqlx::Connection;
-        sqlx::PgConnection::connect(&testing::database_url())
-            .await
-            .unwrap()
-    };
-    let setup = format!(
-        "SET search_path TO \"{}\"; SET enable_seqscan = off",
-        schema.name()
-    );
-    sqlx::raw_sql(&setup).execute(&mut conn).await.unwrap();
-    let id = uuid::Uuid::now_v7();
-    let plans = [
-        (
-            "messages by provider id",
-            "SELECT id FROM messages WHERE channel_id = $1 AND provider_message_id = 'x'",
-        ),
-        (
-            "messages of a conversation",
-            "SELECT id FROM messages WHERE conversation_id = $1 ORDER BY id LIMIT 50",
-        ),
-        (
-            "conversations newest first",
-            "SELECT id FROM conversations WHERE org_id = $1 ORDER BY id DESC LIMIT 50",
-        ),
-        (
-            "identity by address",
-            "SELECT id FROM identities WHERE channel_id = $1 AND address = 'x'",
-        ),
-        (
-            "events in order",
-            "SELECT id FROM events WHERE org_id = $1 ORDER BY id LIMIT 50",
-        ),
-    ];
-    for (what, sql) in plans {
-        let lines: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {sql}"))
-            .bind(id)
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
-        let plan = lines.join("\n");
-        assert!(plan.contains("Index"), "{what}: {plan}");
-        assert!(!plan.contains("Seq Scan"), "{what}: {plan}");
-    }
-}
-
-/// The same webhook delivered twice at once, and one phone writing in on two channels at once:
-/// every row is made exactly once and neither delivery fails.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_deliveries_make_each_row_once() {
-    let Some((store, _schema)) = testing::fresh_store().await else {
-        return;
-    };
-    let o = org(&store).await;
-    let wa = channel(o, ChannelKind::Whatsapp, "WA", "5005");
-    let sms = channel(o, ChannelKind::Sms, "SMS", "+15550002");
-    store.create_channel(&wa, &Effects::none()).await.unwrap();
-    store.create_channel(&sms, &Effects::none()).await.unwrap();
-
-    for round in 0..5 {
-        let senders: Vec<String> = (0..8).map(|i| format!("4477009{round}{i:04}")).collect();
-        let batch = |forward: bool| {
-            let mut messages: Vec<InboundMessage> = senders
-                .iter()
-                .enumerate()
-                .map(|(i, from)| inbound(&format!("wamid.{round}.{i}"), from, "hi"))
-                .collect();
-            if !forward {
-                messages.reverse();
-            }
-            IngestBatch {
-                messages,
-                statuses: vec![],
-            }
-        };
-        let sms_batch = IngestBatch {
-            messages: senders
-                .iter()
-                .enumerate()
-                .map(|(i, from)| inbound(&format!("SM.{round}.{i}"), &format!("+{from}"), "hey"))
-                .collect(),
-            statuses: vec![],
-        };
-        let (forward, backward) = (batch(true), batch(false));
-        let (a, b, c) = tokio::join!(
-            store.ingest(o, wa.id, &forward),
-            store.ingest(o, wa.id, &backward),
-            store.ingest(o, sms.id, &sms_batch),
-        );
-        let (a, b, c) = (a.unwrap(), b.unwrap(), c.unwrap());
-        assert_eq!(
-            a.stored.len() + b.stored.len(),
-            senders.len(),
-            "round {round}"
-        );
-        assert_eq!(a.duplicates + b.duplicates, senders.len(), "round {round}");
-        assert_eq!(c.stored.len(), senders.len());
-        // One contact per phone, shared by both channels' identities.
-        for from in &senders {
-            let phone = switchboard_domain::E164::parse(&format!("+{from}")).unwrap();
-            let contact = store
-                .find_contact(o, &switchboard_store::ContactKey::Phone(phone))
-                .await
-                .unwrap();
-            let identities = store.list_identities(o, contact.id).await.unwrap();
-            assert_eq!(identities.len(), 2, "{from}: {identities:?}");
-        }
-    }
-    let contacts = store
-        .list_contacts(o, &Default::default(), PageRequest::first(200))
-        .await
-        .unwrap();
-    assert_eq!(contacts.items.len(), 40);
-    let created = store
-        .list_events(
-            o,
-            &EventFilter {
-                kinds: vec!["contact.created".into()],
-                only_channels: None,
-            },
-            PageRequest::first(200),
-        )
-        .await
-        .unwrap();
-    assert_eq!(created.items.len(), 40, "one contact.created per contact");
 }

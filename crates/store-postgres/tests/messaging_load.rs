@@ -1,0 +1,200 @@
+//! The messaging hot paths on PostgreSQL under load: their query plans use indexes, concurrent
+//! deliveries make each row once, and (ignored by default) ingest throughput.
+
+mod support;
+
+use support::{channel, inbound, org};
+use switchboard_domain::ChannelKind;
+use switchboard_store::{
+    ChannelStore, ContactStore, Effects, EventFilter, EventStore, InboundMessage, IngestBatch,
+    MessageStore, PageRequest,
+};
+use switchboard_store_postgres::testing;
+
+/// The hot paths use their indexes (sequential scans are turned off, so a plan without a usable
+/// index would still show one).
+#[tokio::test]
+async fn hot_paths_use_indexes() {
+    let Some((store, schema)) = testing::fresh_store().await else {
+        return;
+    };
+    drop(store);
+    let mut conn = {
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(&testing::database_url())
+            .await
+            .unwrap()
+    };
+    let setup = format!(
+        "SET search_path TO \"{}\"; SET enable_seqscan = off",
+        schema.name()
+    );
+    sqlx::raw_sql(&setup).execute(&mut conn).await.unwrap();
+    let id = uuid::Uuid::now_v7();
+    let plans = [
+        (
+            "messages by provider id",
+            "SELECT id FROM messages WHERE channel_id = $1 AND provider_message_id = 'x'",
+        ),
+        (
+            "messages of a conversation",
+            "SELECT id FROM messages WHERE conversation_id = $1 ORDER BY id LIMIT 50",
+        ),
+        (
+            "conversations newest first",
+            "SELECT id FROM conversations WHERE org_id = $1 ORDER BY id DESC LIMIT 50",
+        ),
+        (
+            "identity by address",
+            "SELECT id FROM identities WHERE channel_id = $1 AND address = 'x'",
+        ),
+        (
+            "events in order",
+            "SELECT id FROM events WHERE org_id = $1 ORDER BY id LIMIT 50",
+        ),
+    ];
+    for (what, sql) in plans {
+        let lines: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {sql}"))
+            .bind(id)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        let plan = lines.join("\n");
+        assert!(plan.contains("Index"), "{what}: {plan}");
+        assert!(!plan.contains("Seq Scan"), "{what}: {plan}");
+    }
+}
+
+/// The same webhook delivered twice at once, and one phone writing in on two channels at once:
+/// every row is made exactly once and neither delivery fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_deliveries_make_each_row_once() {
+    let Some((store, _schema)) = testing::fresh_store().await else {
+        return;
+    };
+    let o = org(&store).await;
+    let wa = channel(o, ChannelKind::Whatsapp, "WA", "5005");
+    let sms = channel(o, ChannelKind::Sms, "SMS", "+15550002");
+    store.create_channel(&wa, &Effects::none()).await.unwrap();
+    store.create_channel(&sms, &Effects::none()).await.unwrap();
+
+    for round in 0..5 {
+        let senders: Vec<String> = (0..8).map(|i| format!("4477009{round}{i:04}")).collect();
+        let batch = |forward: bool| {
+            let mut messages: Vec<InboundMessage> = senders
+                .iter()
+                .enumerate()
+                .map(|(i, from)| inbound(&format!("wamid.{round}.{i}"), from, "hi"))
+                .collect();
+            if !forward {
+                messages.reverse();
+            }
+            IngestBatch {
+                messages,
+                statuses: vec![],
+            }
+        };
+        let sms_batch = IngestBatch {
+            messages: senders
+                .iter()
+                .enumerate()
+                .map(|(i, from)| inbound(&format!("SM.{round}.{i}"), &format!("+{from}"), "hey"))
+                .collect(),
+            statuses: vec![],
+        };
+        let (forward, backward) = (batch(true), batch(false));
+        let (a, b, c) = tokio::join!(
+            store.ingest(o, wa.id, &forward),
+            store.ingest(o, wa.id, &backward),
+            store.ingest(o, sms.id, &sms_batch),
+        );
+        let (a, b, c) = (a.unwrap(), b.unwrap(), c.unwrap());
+        assert_eq!(
+            a.stored.len() + b.stored.len(),
+            senders.len(),
+            "round {round}"
+        );
+        assert_eq!(a.duplicates + b.duplicates, senders.len(), "round {round}");
+        assert_eq!(c.stored.len(), senders.len());
+        // One contact per phone, shared by both channels' identities.
+        for from in &senders {
+            let phone = switchboard_domain::E164::parse(&format!("+{from}")).unwrap();
+            let contact = store
+                .find_contact(o, &switchboard_store::ContactKey::Phone(phone))
+                .await
+                .unwrap();
+            let identities = store.list_identities(o, contact.id).await.unwrap();
+            assert_eq!(identities.len(), 2, "{from}: {identities:?}");
+        }
+    }
+    let contacts = store
+        .list_contacts(o, &Default::default(), PageRequest::first(200))
+        .await
+        .unwrap();
+    assert_eq!(contacts.items.len(), 40);
+    let created = store
+        .list_events(
+            o,
+            &EventFilter {
+                kinds: vec!["contact.created".into()],
+                only_channels: None,
+            },
+            PageRequest::first(200),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.items.len(), 40, "one contact.created per contact");
+}
+
+/// Ingest throughput, for a look by hand (`cargo test -p switchboard-store-postgres --test
+/// messaging_load -- --ignored --nocapture`): webhooks of 50 messages from a pool of known and
+/// new senders, 8 deliveries in flight, as several provider connections would send them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a check"]
+async fn ingest_throughput() {
+    let Some((store, _schema)) = testing::fresh_store().await else {
+        return;
+    };
+    let o = org(&store).await;
+    let wa = channel(o, ChannelKind::Whatsapp, "WA", "7007");
+    store.create_channel(&wa, &Effects::none()).await.unwrap();
+    const BATCHES: usize = 400;
+    const PER_BATCH: usize = 50;
+    let started = std::time::Instant::now();
+    let mut next = 0usize;
+    while next < BATCHES {
+        let wave: Vec<_> = (next..(next + 8).min(BATCHES))
+            .map(|b| {
+                let messages: Vec<InboundMessage> = (0..PER_BATCH)
+                    .map(|i| {
+                        let sender = (b * 7 + i) % 2000;
+                        inbound(
+                            &format!("wamid.{b}.{i}"),
+                            &format!("4477009{sender:05}"),
+                            "hi",
+                        )
+                    })
+                    .collect();
+                let store = store.clone();
+                let channel = wa.id;
+                tokio::spawn(async move {
+                    let batch = IngestBatch {
+                        messages,
+                        statuses: vec![],
+                    };
+                    store.ingest(o, channel, &batch).await
+                })
+            })
+            .collect();
+        next += wave.len();
+        for task in wave {
+            task.await.unwrap().unwrap();
+        }
+    }
+    let elapsed = started.elapsed();
+    let total = BATCHES * PER_BATCH;
+    eprintln!(
+        "{total} messages in {elapsed:?}: {:.0} messages/s",
+        total as f64 / elapsed.as_secs_f64()
+    );
+}
