@@ -9,6 +9,7 @@ pub mod connector;
 pub mod inbound;
 pub mod media;
 pub mod outbound;
+pub mod registry;
 pub mod templates;
 pub mod whatsapp_cloud;
 
@@ -17,3 +18,4 @@ pub use inbound::{InboundContent, InboundEvent, InboundMessage, ParseError, Veri
 pub use media::FetchedMedia;
 pub use outbound::{OutboundMessage, ReceiptStatus, SendAction, SendError, SendReceipt};
 pub use templates::TemplateManager;
+pub use whatsapp_cloud::client::http_client;
