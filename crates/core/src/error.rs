@@ -1,7 +1,7 @@
 //! `CoreError`: every way a use case can refuse or fail. Each variant has a stable machine `code`
 //! (the HTTP edge maps variants to statuses in one place); `Display` is a sentence for humans.
 
-use switchboard_domain::{AddressError, ContentError, ContentKind, Scope};
+use switchboard_domain::{AddressError, ContactId, ContentError, ContentKind, Scope};
 use switchboard_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +36,13 @@ pub enum CoreError {
     NotFound,
     #[error("{what} is already taken")]
     Conflict { what: &'static str },
+    /// Another contact already has this phone, e-mail or external id (`field`); the client can
+    /// fetch or update `existing` instead.
+    #[error("a contact with this {field} already exists")]
+    ContactExists {
+        field: &'static str,
+        existing: ContactId,
+    },
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
     #[error("the service is busy; try again later")]
@@ -78,6 +85,7 @@ impl CoreError {
             CoreError::LastOwner => "last_owner",
             CoreError::NotFound => "not_found",
             CoreError::Conflict { .. } => "conflict",
+            CoreError::ContactExists { .. } => "contact_exists",
             CoreError::Validation { .. } => "validation_failed",
             CoreError::Busy => "unavailable",
             CoreError::ChannelDisabled => "channel_disabled",

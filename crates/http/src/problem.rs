@@ -117,6 +117,12 @@ impl ApiError {
                         p.extra.insert("what".into(), json!(what));
                         p
                     }
+                    CoreError::ContactExists { field, existing } => {
+                        let mut p = problem(S::CONFLICT, code, "Contact exists", detail);
+                        p.extra.insert("field".into(), json!(field));
+                        p.extra.insert("existing_id".into(), json!(existing.0));
+                        p
+                    }
                     CoreError::Validation { field, .. } => {
                         let mut p =
                             problem(S::UNPROCESSABLE_ENTITY, code, "Validation failed", detail);

@@ -25,6 +25,30 @@ wire_enum!(ChannelKind {
     Webchat => "webchat",
 });
 
+impl ChannelKind {
+    /// How long after the customer's last message a business may answer freely (Meta's
+    /// customer-service window); `None` for kinds without such a rule.
+    pub fn service_window(self) -> Option<time::Duration> {
+        match self {
+            ChannelKind::Whatsapp | ChannelKind::Messenger | ChannelKind::Instagram => {
+                Some(time::Duration::hours(24))
+            }
+            _ => None,
+        }
+    }
+
+    /// Until when the window opened by `last_inbound_at` stays open, or `None` when the kind
+    /// has no window, the customer never wrote, or the window has already closed at `now`.
+    pub fn window_open_until(
+        self,
+        last_inbound_at: Option<crate::Timestamp>,
+        now: crate::Timestamp,
+    ) -> Option<crate::Timestamp> {
+        let until = last_inbound_at? + self.service_window()?;
+        (until > now).then_some(until)
+    }
+}
+
 /// Whether a channel is working.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChannelStatus {
@@ -58,5 +82,23 @@ mod tests {
         }
         let err = serde_json::from_str::<ChannelKind>("\"fax\"").unwrap_err();
         assert!(err.to_string().contains("not one of whatsapp"), "{err}");
+    }
+
+    #[test]
+    fn the_window_runs_a_day_from_the_last_inbound_message() {
+        let now = crate::now();
+        let wa = ChannelKind::Whatsapp;
+        let an_hour_ago = now - time::Duration::hours(1);
+        assert_eq!(
+            wa.window_open_until(Some(an_hour_ago), now),
+            Some(an_hour_ago + time::Duration::hours(24))
+        );
+        assert_eq!(wa.window_open_until(None, now), None, "never wrote");
+        let long_ago = now - time::Duration::hours(24);
+        assert_eq!(wa.window_open_until(Some(long_ago), now), None, "closed");
+        assert_eq!(
+            ChannelKind::Sms.window_open_until(Some(an_hour_ago), now),
+            None
+        );
     }
 }
