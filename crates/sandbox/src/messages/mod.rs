@@ -11,6 +11,7 @@ mod interactive;
 mod params;
 mod read;
 mod template;
+mod template_match;
 
 use std::sync::Arc;
 use std::time::Instant;
