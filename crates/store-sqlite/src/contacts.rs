@@ -5,7 +5,7 @@
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use switchboard_domain::{ChannelId, ContactId, E164, Email, IdentityId, OrgId};
+use switchboard_domain::{ContactId, E164, Email, OrgId};
 use switchboard_store::{
     Contact, ContactFilter, ContactKey, ContactStore, Effects, Identity, Page, PageRequest, Result,
     StoreError,
@@ -13,7 +13,7 @@ use switchboard_store::{
 
 use crate::codec::{get_json, get_parsed, get_ts, get_uuid, json, ms};
 use crate::error::DbResult;
-use crate::{SqliteStore, contact_search, one_row};
+use crate::{SqliteStore, contact_search, identities, one_row};
 
 pub(crate) const CONTACT_COLUMNS: &str = "id, org_id, name, email, phone, external_id, address,
                                           birthdate, language, notes, tags, attributes, blocked,
@@ -56,19 +56,6 @@ fn opt_parsed<T, E: std::error::Error + Send + Sync + 'static>(
         Some(_) => get_parsed(row, idx, parse).map(Some),
         None => Ok(None),
     }
-}
-
-fn identity_from_row(row: &Row<'_>) -> rusqlite::Result<Identity> {
-    Ok(Identity {
-        id: IdentityId(get_uuid(row, 0)?),
-        org_id: OrgId(get_uuid(row, 1)?),
-        contact_id: ContactId(get_uuid(row, 2)?),
-        channel_id: ChannelId(get_uuid(row, 3)?),
-        address: row.get(4)?,
-        profile_name: row.get(5)?,
-        created_at: get_ts(row, 6)?,
-        updated_at: get_ts(row, 7)?,
-    })
 }
 
 /// Tags once each, in the order first given.
@@ -317,25 +304,7 @@ impl ContactStore for SqliteStore {
     }
 
     async fn list_identities(&self, org: OrgId, contact: ContactId) -> Result<Vec<Identity>> {
-        self.read(move |conn| {
-            conn.prepare_cached("SELECT 1 FROM contacts WHERE id = ?1 AND org_id = ?2")
-                .db()?
-                .query_row(params![contact.0.as_bytes(), org.0.as_bytes()], |_| Ok(()))
-                .db()?;
-            conn.prepare_cached(
-                "SELECT id, org_id, contact_id, channel_id, address, profile_name, created_at,
-                        updated_at
-                 FROM identities WHERE contact_id = ?1 AND org_id = ?2 ORDER BY id",
-            )
-            .db()?
-            .query_map(
-                params![contact.0.as_bytes(), org.0.as_bytes()],
-                identity_from_row,
-            )
-            .db()?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .db()
-        })
-        .await
+        self.read(move |conn| identities::of_contact(conn, org, contact))
+            .await
     }
 }

@@ -1,12 +1,13 @@
-//! Identity resolution inside ingest and outbound acceptance: the identity of (channel, address)
-//! is found, or created with its contact. On kinds whose addresses are phone numbers a new
-//! identity joins the contact that already has that phone.
+//! Identities: a contact's address on each channel, listed by contact, and resolved inside
+//! ingest and outbound acceptance: the identity of (channel, address) is found, or created with
+//! its contact. On kinds whose addresses are phone numbers a new identity joins the contact that
+//! already has that phone.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use switchboard_domain::{ChannelId, ChannelKind, ContactId, IdentityId, OrgId, Timestamp};
-use switchboard_store::{Contact, Result, phone_of_address};
+use switchboard_store::{Contact, Identity, Result, phone_of_address};
 
-use crate::codec::{get_uuid, ms};
+use crate::codec::{get_ts, get_uuid, ms};
 use crate::contacts;
 use crate::error::DbResult;
 
@@ -118,4 +119,42 @@ pub(crate) fn resolve(conn: &Connection, q: &Lookup<'_>) -> Result<Resolved> {
         contact,
         new_contact,
     })
+}
+
+fn identity_from_row(row: &Row<'_>) -> rusqlite::Result<Identity> {
+    Ok(Identity {
+        id: IdentityId(get_uuid(row, 0)?),
+        org_id: OrgId(get_uuid(row, 1)?),
+        contact_id: ContactId(get_uuid(row, 2)?),
+        channel_id: ChannelId(get_uuid(row, 3)?),
+        address: row.get(4)?,
+        profile_name: row.get(5)?,
+        created_at: get_ts(row, 6)?,
+        updated_at: get_ts(row, 7)?,
+    })
+}
+
+/// A contact's identities, ascending by id; `NotFound` for a contact not in `org`.
+pub(crate) fn of_contact(
+    conn: &Connection,
+    org: OrgId,
+    contact: ContactId,
+) -> Result<Vec<Identity>> {
+    conn.prepare_cached("SELECT 1 FROM contacts WHERE id = ?1 AND org_id = ?2")
+        .db()?
+        .query_row(params![contact.0.as_bytes(), org.0.as_bytes()], |_| Ok(()))
+        .db()?;
+    conn.prepare_cached(
+        "SELECT id, org_id, contact_id, channel_id, address, profile_name, created_at,
+                updated_at
+         FROM identities WHERE contact_id = ?1 AND org_id = ?2 ORDER BY id",
+    )
+    .db()?
+    .query_map(
+        params![contact.0.as_bytes(), org.0.as_bytes()],
+        identity_from_row,
+    )
+    .db()?
+    .collect::<rusqlite::Result<Vec<_>>>()
+    .db()
 }
