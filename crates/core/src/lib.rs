@@ -5,6 +5,8 @@
 pub mod api_keys;
 pub mod audit;
 pub mod authenticate;
+pub mod contacts;
+pub mod conversations;
 pub mod error;
 pub mod idempotency;
 pub mod limiter;
@@ -28,6 +30,10 @@ use switchboard_domain::ApiKeyId;
 use switchboard_store::Store;
 
 pub use api_keys::{CreatedApiKey, NewApiKey};
+pub use contacts::{ContactFields, ContactKeyInput, Upserted};
+pub use conversations::{
+    AssigneeFilter, ConversationDetails, ConversationQuery, ConversationUpdate,
+};
 pub use error::{CoreError, CoreResult};
 pub use limiter::{Decision, TokenBuckets};
 pub use members::{MemberUpdate, NewMember};
