@@ -48,7 +48,11 @@ fn check_parse(data: &[u8]) {
     // A replayed delivery (the same bytes again) must give the very same events.
     assert_eq!(result, parse(data), "parse is not deterministic");
     let Ok(json) = serde_json::from_slice::<Value>(data) else {
-        assert!(matches!(result, Err(ParseError::Json(_))), "{result:?}");
+        // Not JSON to serde_json: refused, unless the parser repaired half a surrogate pair
+        // (`\ud83d` alone) and read the rest, which only a body with such an escape allows.
+        if !matches!(result, Err(ParseError::Json(_))) {
+            assert!(has_surrogate_escape(data), "{result:?}");
+        }
         return;
     };
     if let Some(events) = check_result(&json, result) {
@@ -193,4 +197,14 @@ fn check_signature(data: &[u8]) {
             Err(SignatureError::Mismatch)
         );
     }
+}
+
+/// Whether the bytes hold a `\uD800`..`\uDFFF` escape (either case).
+fn has_surrogate_escape(data: &[u8]) -> bool {
+    data.windows(4).any(|w| {
+        w[0] == b'\\'
+            && w[1] == b'u'
+            && matches!(w[2], b'd' | b'D')
+            && matches!(w[3], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+    })
 }

@@ -12,6 +12,7 @@ mod parse;
 mod read_message;
 mod signature;
 mod status;
+mod surrogates;
 
 pub use account::{
     AccountUpdate, MarketingPreference, PhoneQualityUpdate, RejectionInfo, TemplateQualityUpdate,

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::account::AccountUpdate;
 use super::message::InboundMessage;
 use super::status::{StatusUpdate, WebhookError};
+use super::surrogates;
 use super::{Metadata, Source, WebhookEvent};
 
 /// The `object` of WhatsApp Business Account webhooks.
@@ -32,8 +33,15 @@ pub enum ParseError {
 
 /// Parses a webhook body (already signature-checked) into events, in payload order.
 pub fn parse(raw_body: &[u8]) -> Result<Vec<WebhookEvent>, ParseError> {
-    let body: Value =
-        serde_json::from_slice(raw_body).map_err(|e| ParseError::Json(e.to_string()))?;
+    let body: Value = match serde_json::from_slice(raw_body) {
+        Ok(body) => body,
+        Err(e) => {
+            // One cut emoji must not lose the whole delivery: retry with lone halves replaced.
+            let repaired = surrogates::repair_lone_surrogates(raw_body)
+                .ok_or_else(|| ParseError::Json(e.to_string()))?;
+            serde_json::from_slice(&repaired).map_err(|e| ParseError::Json(e.to_string()))?
+        }
+    };
     let object = body.get("object").and_then(Value::as_str);
     if object != Some(OBJECT) {
         return Err(ParseError::WrongObject(
