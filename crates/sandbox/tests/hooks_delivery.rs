@@ -25,6 +25,7 @@ async fn signature_covers_the_exact_bytes_and_non_ascii_is_escaped() {
         Some(expected_signature(SECRET, &got.body).as_str())
     );
     assert_eq!(got.content_type.as_deref(), Some("application/json"));
+    assert_eq!(got.user_agent.as_deref(), Some("facebookexternalua"));
     let text = std::str::from_utf8(&got.body).unwrap();
     assert!(text.is_ascii(), "{text}");
     assert!(
@@ -276,4 +277,40 @@ async fn retries_stop_at_shutdown() {
     let seen = hub.received().len();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(hub.received().len(), seen, "no attempt after shutdown");
+}
+
+#[tokio::test]
+async fn a_replay_resends_the_same_bytes_and_signature() {
+    let hub = Hub::start().await;
+    let sandbox = sandbox(Some(&hub.url)).await;
+    let (_, first) = post_json(&sandbox, "/sandbox/v1/webhooks",
+        &json!({"phone_number_id": NUMBER, "payload": {"entry": [{"changes": [{"field": "messages"}]}], "é": 1}})).await;
+    let first_id = first["delivery_id"].as_str().unwrap();
+    settled(&sandbox, first_id).await;
+    let (status, again) = post_json(
+        &sandbox,
+        &format!("/sandbox/v1/deliveries/{first_id}/replay"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{again}");
+    let again_id = again["delivery_id"].as_str().unwrap();
+    assert_ne!(again_id, first_id);
+    let replayed = settled(&sandbox, again_id).await;
+    assert_eq!(replayed["field"], "messages");
+    let got = hub.wait_for(2).await;
+    assert_eq!(got[0].body, got[1].body);
+    assert_eq!(got[0].signature, got[1].signature);
+    assert_eq!(
+        got[1].signature.as_deref(),
+        Some(expected_signature(SECRET, &got[1].body).as_str())
+    );
+    let (status, _) = post_json(
+        &sandbox,
+        "/sandbox/v1/deliveries/dlv_999999/replay",
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    sandbox.shutdown().await;
 }

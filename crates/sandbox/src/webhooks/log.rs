@@ -109,6 +109,15 @@ impl DeliveryLog {
         shared
     }
 
+    /// The delivery with this id, if still in the log.
+    pub(crate) fn find(&self, id: &str) -> Option<Delivery> {
+        let records = self.records.lock();
+        // Ids grow with time, so the newest end is the likelier place.
+        let found = records.iter().rev().find(|r| r.lock().id == id).cloned();
+        drop(records);
+        found.map(|r| r.lock().clone())
+    }
+
     /// Deliveries in the order they were made, filtered.
     pub(crate) fn list(
         &self,

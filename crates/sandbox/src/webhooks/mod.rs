@@ -14,6 +14,7 @@ mod routes;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use hmac::{Hmac, Mac as _};
 use serde_json::Value;
 use sha2::Sha256;
@@ -54,6 +55,8 @@ impl Webhooks {
     pub(crate) fn new(config: &SandboxConfig, shutdown: CancellationToken) -> anyhow::Result<Self> {
         let policy = config.whatsapp.webhooks.clone();
         let client = reqwest::Client::builder()
+            // What Meta's webhook requests announce themselves as.
+            .user_agent("facebookexternalua")
             .timeout(Duration::from_millis(policy.timeout_ms.max(1)))
             .build()?;
         Ok(Self {
@@ -94,15 +97,42 @@ impl Webhooks {
             )),
             Signing::Unsigned => None,
         };
-        let id = self.log.next_id();
         let url = account.webhook_url.clone().filter(|u| !u.is_empty());
+        // Always ASCII, so this never loses anything.
+        let text = String::from_utf8_lossy(&body).into_owned();
+        self.dispatch(&account.phone_number_id, url, field, text, signature)
+    }
+
+    /// Sends a logged delivery again, the same bytes with the same signature, as a new delivery
+    /// (Meta redelivers; hubs must dedupe). `None` when the id is not in the log.
+    pub(crate) fn replay(&self, id: &str) -> Option<String> {
+        let old = self.log.find(id)?;
+        Some(self.dispatch(
+            &old.phone_number_id,
+            old.url,
+            &old.field,
+            old.body,
+            old.signature,
+        ))
+    }
+
+    /// Logs a delivery and, when there is a URL, starts its attempts.
+    fn dispatch(
+        &self,
+        phone_number_id: &str,
+        url: Option<String>,
+        field: &str,
+        body: String,
+        signature: Option<String>,
+    ) -> String {
+        let id = self.log.next_id();
+        let bytes = Bytes::copy_from_slice(body.as_bytes());
         let record = self.log.push(Delivery {
             id: id.clone(),
-            phone_number_id: account.phone_number_id.clone(),
+            phone_number_id: phone_number_id.to_owned(),
             url: url.clone(),
             field: field.to_owned(),
-            // Always ASCII, so this never loses anything.
-            body: String::from_utf8_lossy(&body).into_owned(),
+            body,
             signature: signature.clone(),
             attempts: Vec::new(),
             state: if url.is_some() {
@@ -119,7 +149,7 @@ impl Webhooks {
                 shutdown: self.shutdown.clone(),
                 record,
                 url,
-                body: body.into(),
+                body: bytes,
                 signature,
             }));
         }

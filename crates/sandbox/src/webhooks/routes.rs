@@ -1,11 +1,12 @@
 //! The webhook control API: `GET /sandbox/v1/deliveries` (the log), `POST /sandbox/v1/webhooks`
-//! (send any payload, signed well, badly or not at all) and `POST /sandbox/v1/handshake` (Meta's GET
-//! verification against the hub). Control errors use the Graph error shape, code 100.
+//! (send any payload, signed well, badly or not at all), `POST /sandbox/v1/handshake` (Meta's GET
+//! verification against the hub) and `POST /sandbox/v1/deliveries/{id}/replay` (a redelivery, for
+//! the hub's dedupe). Control errors use the Graph error shape, code 100.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use bytes::Bytes;
@@ -22,6 +23,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/v1/deliveries", get(list_deliveries))
         .route("/sandbox/v1/webhooks", post(send_payload))
         .route("/sandbox/v1/handshake", post(handshake))
+        .route("/sandbox/v1/deliveries/{id}/replay", post(replay))
         .route("/sandbox/v1/statuses", post(crate::statuses::control))
 }
 
@@ -97,6 +99,18 @@ async fn send_payload(
         .webhooks
         .deliver_with(account, field, payload, signing);
     Ok(Json(json!({ "delivery_id": id })))
+}
+
+/// `POST /sandbox/v1/deliveries/{id}/replay`: the same bytes and signature once more.
+async fn replay(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, GraphError> {
+    let new = state
+        .webhooks
+        .replay(&id)
+        .ok_or_else(|| GraphError::invalid_parameter(format!("No delivery {id} in the log")))?;
+    Ok(Json(json!({ "delivery_id": new })))
 }
 
 /// Meta's GET verification: answers whether the hub echoed the challenge.

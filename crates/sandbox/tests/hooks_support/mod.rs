@@ -33,6 +33,7 @@ pub struct Received {
     pub body: Bytes,
     pub signature: Option<String>,
     pub content_type: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 impl Received {
@@ -135,6 +136,7 @@ async fn receive(
         body,
         signature: header("x-hub-signature-256"),
         content_type: header("content-type"),
+        user_agent: header("user-agent"),
     });
     let code = state.answers.lock().pop_front().unwrap_or(200);
     StatusCode::from_u16(code).unwrap()
