@@ -84,7 +84,8 @@ pub struct InboundMessage {
 }
 
 /// Whether a message was forwarded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Forwarded {
     /// Written by the sender.
     #[default]

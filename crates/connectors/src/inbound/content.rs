@@ -1,11 +1,16 @@
 //! The neutral content of an inbound message: what a customer can send on any channel, with the
 //! provider's unknown kinds kept raw so nothing a customer sent is silently dropped.
+//!
+//! The types serialize (never deserialize: the hub stores them, it does not read them back into
+//! a connector) as `{"type": "text", "body": ...}`, the JSON the hub keeps as a message's content.
 
+use serde::Serialize;
 use serde_json::Value;
 use switchboard_domain::content::Contact;
 
 /// What a customer sent.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum InboundContent {
     /// Plain text.
     Text {
@@ -28,7 +33,8 @@ pub enum InboundContent {
         url: Option<String>,
     },
     /// Contact cards (cards without a name are left out; postal addresses are not carried).
-    Contacts(Vec<Contact>),
+    /// Serialized as `{"type": "contacts", "contacts": [...]}`: a tagged variant needs an object.
+    Contacts(#[serde(serialize_with = "contacts_object")] Vec<Contact>),
     /// A reaction to an earlier message; `emoji` is `None` when the reaction was removed.
     Reaction {
         /// The provider id of the message reacted to.
@@ -80,7 +86,8 @@ pub enum InboundContent {
 }
 
 /// Which kind of media.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MediaKind {
     /// A photo.
     Image,
@@ -95,7 +102,7 @@ pub enum MediaKind {
 }
 
 /// Media metadata; the bytes come from [`crate::Connector::fetch_media`] with `id`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InboundMedia {
     /// Image, video, audio, document or sticker.
     pub kind: MediaKind,
@@ -116,7 +123,7 @@ pub struct InboundMedia {
 }
 
 /// One item of an order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InboundOrderItem {
     /// The product's id in the catalog (SKU).
     pub product_id: String,
@@ -129,7 +136,7 @@ pub struct InboundOrderItem {
 }
 
 /// A provider notice about the customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SystemNotice {
     /// e.g. `user_changed_number`.
     pub kind: Option<String>,
@@ -140,7 +147,7 @@ pub struct SystemNotice {
 }
 
 /// The ad or post that led the customer here (click-to-WhatsApp); opaque strings.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Referral {
     /// The ad or post URL.
     pub source_url: Option<String>,
@@ -156,4 +163,14 @@ pub struct Referral {
     pub media_type: Option<String>,
     /// Click id for conversion reporting.
     pub click_id: Option<String>,
+}
+
+/// Writes contact cards as `{"contacts": [...]}` inside the tagged [`InboundContent`] object.
+#[expect(clippy::ptr_arg, reason = "serde's serialize_with hands over the field as it is")]
+fn contacts_object<S: serde::Serializer>(cards: &Vec<Contact>, s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Cards<'a> {
+        contacts: &'a [Contact],
+    }
+    Cards { contacts: cards }.serialize(s)
 }
