@@ -29,6 +29,8 @@ use parking_lot::Mutex;
 use switchboard_domain::ApiKeyId;
 use switchboard_store::Store;
 
+use sealing::MasterKey;
+
 pub use api_keys::{CreatedApiKey, NewApiKey};
 pub use contacts::{ContactFields, ContactKeyInput, Upserted};
 pub use conversations::{
@@ -53,21 +55,40 @@ pub struct Core {
     key_touches: Arc<Mutex<HashMap<ApiKeyId, Instant>>>,
     /// Sign-in attempts per client IP, on top of the per-account throttle kept in the store.
     login_ips: Arc<TokenBuckets>,
+    /// Seals and opens channel credentials and webhook secrets.
+    master_key: MasterKey,
+    /// The one outbound HTTP client every connector shares (pooling, timeouts, no redirects).
+    http: reqwest::Client,
 }
 
 impl Core {
-    pub fn new(store: Arc<dyn Store>, settings: CoreSettings) -> Self {
+    pub fn new(store: Arc<dyn Store>, settings: CoreSettings, master_key: MasterKey) -> Self {
         let login_ips = TokenBuckets::per_minute(settings.login_attempts_per_ip_per_minute);
+        // Building the client only fails when the TLS backend cannot start, which is a broken
+        // installation rather than bad input.
+        let http = switchboard_connectors::http_client().expect("the HTTP client starts");
         Self {
             store,
             settings: Arc::new(settings),
             key_touches: Arc::new(Mutex::new(HashMap::new())),
             login_ips: Arc::new(login_ips),
+            master_key,
+            http,
         }
     }
 
     pub fn settings(&self) -> &CoreSettings {
         &self.settings
+    }
+
+    /// The installation's master key, for use cases sealing or opening secrets.
+    pub fn master_key(&self) -> &MasterKey {
+        &self.master_key
+    }
+
+    /// The shared outbound HTTP client (connectors, media downloads).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// `"sqlite"` or `"postgres"`.

@@ -24,7 +24,11 @@ pub(crate) async fn open(
     config.log.level = "warn".into();
     crate::telemetry::init(&config.log)?;
     let store = crate::store::open(&config).await?;
-    Ok((Core::new(store.clone(), config.core.clone()), store))
+    let master_key = crate::master_key::load_or_create(&config)?;
+    Ok((
+        Core::new(store.clone(), config.core.clone(), master_key),
+        store,
+    ))
 }
 
 fn print_json(value: serde_json::Value) {

@@ -17,7 +17,8 @@ pub async fn announce(
     store: Arc<dyn Store>,
     addr: SocketAddr,
 ) -> anyhow::Result<()> {
-    let core = Core::new(store.clone(), config.core.clone());
+    let master_key = crate::master_key::load_or_create(config)?;
+    let core = Core::new(store.clone(), config.core.clone(), master_key);
     let name = Name::parse(DEMO_ORG)?;
     let (org_id, secret) = match find_org(&store, &name).await? {
         Some(org) => {

@@ -40,7 +40,8 @@ pub async fn serve_with_store(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let core = Core::new(store.clone(), config.core.clone());
+    let master_key = master_key::load_or_create(&config)?;
+    let core = Core::new(store.clone(), config.core.clone(), master_key);
     let app = switchboard_http::router(core, config.http.clone());
 
     let workers = config.jobs.enabled.then(|| {

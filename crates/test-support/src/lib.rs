@@ -117,13 +117,16 @@ impl TestApp {
                 (Arc::new(store), Guard::Postgres(schema))
             }
         };
+        // A random key per app, given to the server too, so both open what the other sealed.
+        let (master_key, master_key_text) = switchboard_core::sealing::MasterKey::generate();
         let mut config = switchboard::Config {
             http: options.http.clone(),
             core: options.core.clone(),
+            master_key: Some(Secret::new(master_key_text)),
             ..Default::default()
         };
         config.jobs.enabled = false;
-        let core = Core::new(store.clone(), options.core.clone());
+        let core = Core::new(store.clone(), options.core.clone(), master_key);
         let workers = switchboard::workers(store.clone(), &config);
         let listener = tokio::net::TcpListener::bind(options.bind)
             .await
