@@ -254,6 +254,26 @@ mod tests {
     }
 
     #[test]
+    fn download_tokens_expire() {
+        let store = MediaStore::new(&SandboxConfig::default());
+        let id = store
+            .put("1", "text/plain", Bytes::from_static(b"t"))
+            .unwrap();
+        let token = store.issue_token(&id);
+        let expired = Instant::now() - Duration::from_millis(1);
+        store
+            .inner
+            .lock()
+            .urls
+            .insert(token.clone(), (id.clone(), expired));
+        assert!(store.redeem(&id, &token).is_none());
+        // Issuing another token sweeps the expired one out.
+        let fresh = store.issue_token(&id);
+        assert!(!store.inner.lock().urls.contains_key(&token));
+        assert!(store.redeem(&id, &fresh).is_some());
+    }
+
+    #[test]
     fn the_oldest_are_evicted_past_the_total_cap() {
         let store = MediaStore::with_cap(10);
         let put = |data: &'static [u8]| {
