@@ -2,8 +2,8 @@
 -- messages, statuses waiting for their message, and events. Unique indexes are named after the
 -- `what` of the `StoreError::Conflict` they raise (see errors.rs).
 --
--- JSON that is only stored and read back is `json` (it keeps "\u0000" escapes, which `jsonb`
--- refuses); JSON the store queries or edits in place (contact attributes, reactions) is `jsonb`.
+-- JSON is `json` (it keeps "\u0000" escapes, which `jsonb` refuses), written compact by
+-- serde_json; reactions, which are only ever appended to in place, are `jsonb`.
 
 -- Channels are deleted softly (`deleted_at`): their conversations and messages stay readable, so
 -- names and accounts are unique among live channels only, and a deleted channel frees both.
@@ -49,7 +49,7 @@ CREATE TABLE contacts (
     language     text,
     notes        text,
     tags         text[] NOT NULL DEFAULT '{}',
-    attributes   jsonb NOT NULL DEFAULT '{}',
+    attributes   json NOT NULL DEFAULT '{}',
     blocked      boolean NOT NULL DEFAULT false,
     -- Name, e-mail, phone and external id lower-cased in Rust (PostgreSQL's case folding depends
     -- on the server's locale), one per line: what the free-text filter searches.
@@ -70,6 +70,17 @@ CREATE TABLE contact_tags (
     PRIMARY KEY (contact_id, tag)
 );
 CREATE INDEX contact_tags_tag ON contact_tags (org_id, tag, contact_id);
+
+-- The attributes again, one row each, for "this attribute equals this value": key and value as
+-- serde_json's compact JSON text, so equal values have equal text (as SQLite compares them) and
+-- a NUL inside a string stays the escape `\u0000`. PostgreSQL's JSON operators would refuse a
+-- document holding that escape.
+CREATE TABLE contact_attributes (
+    contact_id  uuid NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    key         text NOT NULL,
+    value       text NOT NULL,
+    PRIMARY KEY (contact_id, key)
+);
 
 CREATE TABLE identities (
     id            uuid PRIMARY KEY,

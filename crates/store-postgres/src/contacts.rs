@@ -144,6 +144,37 @@ async fn write_tags(conn: &mut PgConnection, contact: &Contact, tags: &[&str]) -
     Ok(())
 }
 
+/// Replaces the contact's rows in `contact_attributes` with its attributes, as JSON text.
+async fn write_attributes(conn: &mut PgConnection, contact: &Contact) -> Result<()> {
+    sqlx::query("DELETE FROM contact_attributes WHERE contact_id = $1")
+        .bind(contact.id.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    if contact.attributes.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<String> = contact.attributes.keys().map(|k| json_text(k)).collect();
+    let values: Vec<String> = contact.attributes.values().map(json_text).collect();
+    sqlx::query(
+        "INSERT INTO contact_attributes (contact_id, key, value)
+         SELECT $1, key, value FROM UNNEST($2::text[], $3::text[]) AS a(key, value)",
+    )
+    .bind(contact.id.0)
+    .bind(keys)
+    .bind(values)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+/// Compact JSON text: a NUL becomes the escape `\u0000`, so any value fits a text column.
+fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    // Serializing a string or a `serde_json::Value` cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 impl PgStore {
     /// Turns a unique violation on one of the contact keys into a `Conflict` naming the contact
     /// that holds the value (looked up after the failed transaction is gone).
@@ -175,13 +206,13 @@ impl PgStore {
             "INSERT INTO contacts (id, org_id, name, email, phone, external_id, address, birthdate,
                                    language, notes, tags, attributes, blocked, created_at,
                                    updated_at, search_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15,
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::json, $13, $14, $15,
                      $16)"
         } else {
             // Bound like the insert; created_at ($14) never changes and is only type-checked.
             "UPDATE contacts SET name = $3, email = $4, phone = $5, external_id = $6,
                     address = $7, birthdate = $8, language = $9, notes = $10, tags = $11,
-                    attributes = $12::jsonb, blocked = $13, updated_at = $15, search_key = $16
+                    attributes = $12::json, blocked = $13, updated_at = $15, search_key = $16
              WHERE org_id = $2 AND id = $1 AND $14::timestamptz IS NOT NULL"
         };
         let mut tx = self.begin().await?;
@@ -215,6 +246,7 @@ impl PgStore {
             return Err(StoreError::NotFound);
         }
         write_tags(&mut tx, c, &tags).await?;
+        write_attributes(&mut tx, c).await?;
         let woke = self.write_effects(&mut tx, effects).await?;
         self.commit(tx, woke).await
     }
@@ -265,7 +297,7 @@ impl ContactStore for PgStore {
         let query = filter.query.as_deref().map(str::to_lowercase);
         let tags = distinct_tags(&filter.tags);
         let (attr_key, attr_value) = match &filter.attribute {
-            Some((k, v)) => (Some(k.as_str()), Some(v.to_string())),
+            Some((k, v)) => (Some(json_text(k)), Some(json_text(v))),
             None => (None, None),
         };
         let rows: Vec<ContactRow> = sqlx::query_as(&format!(
@@ -276,7 +308,9 @@ impl ContactStore for PgStore {
                    SELECT 1 FROM UNNEST($3::text[]) AS want(tag)
                    WHERE NOT EXISTS (SELECT 1 FROM contact_tags t
                                      WHERE t.contact_id = c.id AND t.tag = want.tag))
-               AND ($4::text IS NULL OR c.attributes -> $4 = $5::jsonb)
+               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM contact_attributes a
+                                                WHERE a.contact_id = c.id AND a.key = $4
+                                                  AND a.value = $5))
                AND ($6::boolean IS NULL OR c.blocked = $6)
                AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM identities i
                                                 WHERE i.channel_id = $7 AND i.contact_id = c.id))

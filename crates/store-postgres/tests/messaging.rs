@@ -7,12 +7,13 @@ mod support;
 use serde_json::json;
 use support::{channel, inbound, org};
 use switchboard_domain::{
-    ChannelKind, ChannelStatus, ConversationStatus, MessageId, MessageStatus, Sender, now,
+    ChannelKind, ChannelStatus, ContactId, ConversationStatus, MessageId, MessageStatus, Sender,
+    now,
 };
 use switchboard_store::{
-    ChannelStore, ContactStore, ConversationStore, Effects, EventFilter, EventStore, IngestBatch,
-    JobFilter, JobStore, MessageStore, NewJob, OutboundRequest, PageRequest, StatusReport,
-    StoreError,
+    ChannelStore, Contact, ContactFilter, ContactStore, ConversationStore, Effects, EventFilter,
+    EventStore, IngestBatch, JobFilter, JobStore, MessageStore, NewJob, OutboundRequest,
+    PageRequest, StatusReport, StoreError,
 };
 use switchboard_store_postgres::testing;
 
@@ -279,5 +280,58 @@ async fn a_webhook_then_a_reply_then_its_statuses() {
         left.items.iter().all(|e| e.kind == "contact.created"),
         "{:?}",
         left.items.iter().map(|e| &e.kind).collect::<Vec<_>>()
+    );
+}
+
+/// Attributes keep any text (NUL included: the column is `json`), and the attribute filter
+/// compares JSON values as SQLite does: `1` is not `1.0`, and strings are exact.
+#[tokio::test]
+async fn contact_attributes_round_trip_and_filter_by_json_value() {
+    let Some((store, _schema)) = testing::fresh_store().await else {
+        return;
+    };
+    let o = org(&store).await;
+    let mut gold = Contact::new(o, now());
+    gold.name = Some("Zoë Ærø".to_owned());
+    gold.attributes.insert("plan".into(), json!("gold"));
+    gold.attributes.insert("seats".into(), json!(1));
+    gold.attributes.insert("raw".into(), json!("a\u{0}b"));
+    gold.tags = vec!["vip".into(), "eu".into(), "vip".into()];
+    store.create_contact(&gold, &Effects::none()).await.unwrap();
+    let mut silver = Contact::new(o, now());
+    silver.attributes.insert("plan".into(), json!("Gold"));
+    silver.attributes.insert("seats".into(), json!(1.0));
+    store
+        .create_contact(&silver, &Effects::none())
+        .await
+        .unwrap();
+
+    let got = store.get_contact(o, gold.id).await.unwrap();
+    assert_eq!(got.attributes, gold.attributes);
+    assert_eq!(got.tags, ["vip", "eu"]);
+
+    let find = |attribute: Option<(&str, serde_json::Value)>, query: Option<&str>| {
+        let filter = ContactFilter {
+            attribute: attribute.map(|(k, v)| (k.to_owned(), v)),
+            query: query.map(str::to_owned),
+            ..ContactFilter::default()
+        };
+        let store = store.clone();
+        async move {
+            let page = store
+                .list_contacts(o, &filter, PageRequest::first(10))
+                .await
+                .unwrap();
+            page.items.into_iter().map(|c| c.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(find(Some(("plan", json!("gold"))), None).await, [gold.id]);
+    assert_eq!(find(Some(("seats", json!(1))), None).await, [gold.id]);
+    assert_eq!(find(Some(("seats", json!(1.0))), None).await, [silver.id]);
+    assert_eq!(find(None, Some("ZOË")).await, [gold.id], "non-ASCII folds");
+    assert_eq!(
+        find(None, Some("%")).await,
+        Vec::<ContactId>::new(),
+        "no wildcards"
     );
 }

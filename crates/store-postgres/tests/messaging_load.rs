@@ -147,8 +147,9 @@ async fn concurrent_deliveries_make_each_row_once() {
 }
 
 /// Ingest throughput, for a look by hand (`cargo test -p switchboard-store-postgres --test
-/// messaging_load -- --ignored --nocapture`): webhooks of 50 messages from a pool of known and
-/// new senders, 8 deliveries in flight, as several provider connections would send them.
+/// messaging_load -- --ignored --nocapture`): webhooks of 50 messages, 8 deliveries in flight as
+/// several provider connections would send them; first from 2000 senders met for the first time,
+/// then again from the same (now known) senders.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement, not a check"]
 async fn ingest_throughput() {
@@ -158,25 +159,38 @@ async fn ingest_throughput() {
     let o = org(&store).await;
     let wa = channel(o, ChannelKind::Whatsapp, "WA", "7007");
     store.create_channel(&wa, &Effects::none()).await.unwrap();
+    for pass in ["new senders", "known senders"] {
+        let started = std::time::Instant::now();
+        let total = deliver(&store, o, wa.id, pass).await;
+        let elapsed = started.elapsed();
+        eprintln!(
+            "{pass}: {total} messages in {elapsed:?}: {:.0} messages/s",
+            total as f64 / elapsed.as_secs_f64()
+        );
+    }
+}
+
+/// Delivers 400 webhooks of 50 messages from senders 0..2000, 8 at a time; returns the count.
+async fn deliver(
+    store: &switchboard_store_postgres::PgStore,
+    o: switchboard_domain::OrgId,
+    channel: switchboard_domain::ChannelId,
+    pass: &str,
+) -> usize {
     const BATCHES: usize = 400;
     const PER_BATCH: usize = 50;
-    let started = std::time::Instant::now();
     let mut next = 0usize;
     while next < BATCHES {
         let wave: Vec<_> = (next..(next + 8).min(BATCHES))
             .map(|b| {
                 let messages: Vec<InboundMessage> = (0..PER_BATCH)
                     .map(|i| {
-                        let sender = (b * 7 + i) % 2000;
-                        inbound(
-                            &format!("wamid.{b}.{i}"),
-                            &format!("4477009{sender:05}"),
-                            "hi",
-                        )
+                        let sender = (b * 5 + i) % 2000;
+                        let id = format!("wamid.{pass}.{b}.{i}");
+                        inbound(&id, &format!("4477009{sender:05}"), "hi")
                     })
                     .collect();
                 let store = store.clone();
-                let channel = wa.id;
                 tokio::spawn(async move {
                     let batch = IngestBatch {
                         messages,
@@ -188,13 +202,9 @@ async fn ingest_throughput() {
             .collect();
         next += wave.len();
         for task in wave {
-            task.await.unwrap().unwrap();
+            let out = task.await.unwrap().unwrap();
+            assert_eq!(out.stored.len(), PER_BATCH);
         }
     }
-    let elapsed = started.elapsed();
-    let total = BATCHES * PER_BATCH;
-    eprintln!(
-        "{total} messages in {elapsed:?}: {:.0} messages/s",
-        total as f64 / elapsed.as_secs_f64()
-    );
+    BATCHES * PER_BATCH
 }
