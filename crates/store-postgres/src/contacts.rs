@@ -154,7 +154,7 @@ async fn write_attributes(conn: &mut PgConnection, contact: &Contact) -> Result<
     if contact.attributes.is_empty() {
         return Ok(());
     }
-    let keys: Vec<String> = contact.attributes.keys().map(|k| json_text(k)).collect();
+    let keys: Vec<String> = contact.attributes.keys().map(json_text).collect();
     let values: Vec<String> = contact.attributes.values().map(json_text).collect();
     sqlx::query(
         "INSERT INTO contact_attributes (contact_id, key, value)
