@@ -369,3 +369,66 @@ async fn bsp_paths_use_the_api_key() {
     assert_eq!(list["total"], 0);
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn forced_quality_changes_send_the_quality_webhook() {
+    let hub = Hub::start().await;
+    let sandbox = sandbox(Some(&hub.url)).await;
+    let (_, created) = create(&sandbox, &template("quality")).await;
+    let id = created["id"].as_str().unwrap();
+    for score in ["yellow", "RED"] {
+        let (status, answer) = post_json(
+            &sandbox,
+            &format!("/sandbox/v1/templates/{id}/quality"),
+            &json!({"score": score}),
+        )
+        .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let quality = || hub.of_field("message_template_quality_update");
+    wait_until(|| quality().len() >= 2).await;
+    let values: Vec<Value> = quality()
+        .iter()
+        .map(|w| w["entry"][0]["changes"][0]["value"].clone())
+        .collect();
+    let pairs: Vec<(String, String)> = values
+        .iter()
+        .map(|v| {
+            (
+                v["previous_quality_score"].as_str().unwrap().to_owned(),
+                v["new_quality_score"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        pairs.contains(&("UNKNOWN".into(), "YELLOW".into())),
+        "{pairs:?}"
+    );
+    assert!(
+        pairs.contains(&("YELLOW".into(), "RED".into())),
+        "{pairs:?}"
+    );
+    assert_eq!(values[0]["message_template_name"], "quality");
+    assert_eq!(
+        values[0]["message_template_id"]
+            .as_u64()
+            .unwrap()
+            .to_string(),
+        id
+    );
+    let (status, _) = post_json(
+        &sandbox,
+        &format!("/sandbox/v1/templates/{id}/quality"),
+        &json!({"score": "BLUE"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, _) = post_json(
+        &sandbox,
+        "/sandbox/v1/templates/42/quality",
+        &json!({"score": "RED"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    sandbox.shutdown().await;
+}

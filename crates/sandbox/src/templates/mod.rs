@@ -5,6 +5,7 @@
 //! simplest and fast enough for the lookup every template send makes.
 
 mod buttons;
+mod control;
 mod placeholders;
 mod review;
 mod routes;

@@ -41,18 +41,11 @@ pub(super) fn schedule(state: &Arc<AppState>, id: String, revision: u64) {
     });
 }
 
-/// Sends the status webhook for the template's current status to its WABA's webhook URL (the
-/// first number of the WABA that has one).
+/// Sends the status webhook for the template's current status.
 pub(super) fn announce(state: &AppState, t: &Template) -> Option<String> {
-    let accounts = &state.config.whatsapp.accounts;
-    let of_waba = || accounts.iter().filter(|a| a.waba_id == t.waba_id);
-    let account = of_waba()
-        .find(|a| a.webhook_url.as_deref().is_some_and(|u| !u.is_empty()))
-        .or_else(|| of_waba().next())?;
     let mut value = json!({
         "event": t.status,
-        // Meta sends this id as a number.
-        "message_template_id": t.id.parse::<u64>().map_or_else(|_| json!(t.id), |n| json!(n)),
+        "message_template_id": numeric_id(&t.id),
         "message_template_name": t.name,
         "message_template_language": t.language,
         "reason": t.rejected_reason.as_deref().unwrap_or("NONE"),
@@ -64,7 +57,34 @@ pub(super) fn announce(state: &AppState, t: &Template) -> Option<String> {
             "recommendation": "Check the placeholders, examples and formatting, then submit again.",
         });
     }
-    let field = "message_template_status_update";
+    send(state, t, "message_template_status_update", value)
+}
+
+/// Sends the quality webhook: the score went from `previous` to the template's current one.
+pub(super) fn announce_quality(state: &AppState, t: &Template, previous: &str) -> Option<String> {
+    let value = json!({
+        "previous_quality_score": previous,
+        "new_quality_score": t.quality,
+        "message_template_id": numeric_id(&t.id),
+        "message_template_name": t.name,
+        "message_template_language": t.language,
+    });
+    send(state, t, "message_template_quality_update", value)
+}
+
+/// Meta sends template ids in these webhooks as numbers.
+fn numeric_id(id: &str) -> Value {
+    id.parse::<u64>().map_or_else(|_| json!(id), |n| json!(n))
+}
+
+/// Delivers a WABA-level change to the WABA's webhook URL (the first number of the WABA that has
+/// one, else the first number, where it is recorded as `no_url`).
+fn send(state: &AppState, t: &Template, field: &str, value: Value) -> Option<String> {
+    let accounts = &state.config.whatsapp.accounts;
+    let of_waba = || accounts.iter().filter(|a| a.waba_id == t.waba_id);
+    let account = of_waba()
+        .find(|a| a.webhook_url.as_deref().is_some_and(|u| !u.is_empty()))
+        .or_else(|| of_waba().next())?;
     let payload = webhooks::envelope(&t.waba_id, field, value, Some(webhooks::unix_now()));
     Some(state.webhooks.deliver(account, field, &payload))
 }

@@ -1,5 +1,5 @@
 //! The template routes: Graph (`/{version}/{waba-id}/message_templates`, `/{version}/{template-id}`),
-//! the BSP's `/v1/configs/templates`, and the control route forcing a status.
+//! the BSP's `/v1/configs/templates`, and the control routes (handlers in `control`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,7 +32,14 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/{version}/{id}", post(edit_graph))
         .route("/v1/configs/templates", get(list_bsp).post(create_bsp))
         .route("/v1/configs/templates/{name}", delete(delete_bsp))
-        .route("/sandbox/v1/templates/{id}/status", post(force_status))
+        .route(
+            "/sandbox/v1/templates/{id}/status",
+            post(super::control::force_status),
+        )
+        .route(
+            "/sandbox/v1/templates/{id}/quality",
+            post(super::control::force_quality),
+        )
 }
 
 async fn create_graph(
@@ -269,31 +276,4 @@ async fn list_bsp(
         "total": all.len(),
         "waba_templates": page,
     })))
-}
-
-/// `POST /sandbox/v1/templates/{id}/status` {status, reason?}: forces any status and sends the
-/// webhook.
-async fn force_status(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Json<Value>, GraphError> {
-    let body = control_body(&body)?;
-    let status = body
-        .get("status")
-        .and_then(Value::as_str)
-        .map(str::to_ascii_uppercase)
-        .filter(|s| review::STATUSES.contains(&s.as_str()))
-        .ok_or_else(|| {
-            GraphError::invalid_parameter(format!(
-                "Param status must be one of {}",
-                review::STATUSES.join(", ")
-            ))
-        })?;
-    let t = state
-        .templates
-        .set_status(&id, &status, review::reason_of(&body), None)
-        .ok_or_else(|| GraphError::unknown_object(&id, "post"))?;
-    let delivery = review::announce(&state, &t);
-    Ok(Json(json!({ "success": true, "delivery_id": delivery })))
 }

@@ -26,6 +26,8 @@ pub(crate) struct Template {
     pub components: Value,
     /// Bumped by every edit, so a review of an older version does not decide the new one.
     pub revision: u64,
+    /// The last quality score forced through the control API.
+    pub quality: String,
     pub summary: TemplateSummary,
 }
 
@@ -117,6 +119,7 @@ impl Templates {
             rejected_reason: None,
             components: checked.components,
             revision: 0,
+            quality: "UNKNOWN".to_owned(),
             summary: checked.summary,
         };
         list.1.push(template.clone());
@@ -174,6 +177,14 @@ impl Templates {
         t.status = status.to_owned();
         t.rejected_reason = rejected_reason;
         Some(t.clone())
+    }
+
+    /// Sets the quality score; answers the template and the score it had before.
+    pub(super) fn set_quality(&self, id: &str, score: &str) -> Option<(Template, String)> {
+        let mut list = self.list.lock();
+        let t = list.1.iter_mut().find(|t| t.id == id)?;
+        let previous = std::mem::replace(&mut t.quality, score.to_owned());
+        Some((t.clone(), previous))
     }
 
     /// Deletes every language of `name` on the WABA, or only the one with `hsm_id`; answers how
