@@ -6,6 +6,8 @@
 //! number so lookups borrow `&str` instead of allocating keys, and every check takes `now` so the
 //! tests can drive time by hand.
 
+mod bucket;
+
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
@@ -14,6 +16,7 @@ use time::OffsetDateTime;
 
 use crate::config::SandboxConfig;
 use crate::graph_error::GraphError;
+use bucket::Bucket;
 
 /// Inbound ids remembered per number: enough for any test or demo, bounded so a long benchmark
 /// of inbound traffic cannot grow memory without end (the oldest are forgotten first).
@@ -46,34 +49,6 @@ pub(crate) struct Limits {
 struct InboundIds {
     by_id: HashMap<String, String>,
     order: VecDeque<String>,
-}
-
-/// A token bucket of `pair_burst` tokens, one token back per `pair_interval`.
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: u32,
-    /// When the last whole token was added (or the bucket was last full).
-    since: Instant,
-}
-
-impl Bucket {
-    fn refill(&mut self, now: Instant, interval: Duration, burst: u32) {
-        if self.tokens >= burst {
-            self.since = now;
-            return;
-        }
-        let elapsed = now.saturating_duration_since(self.since);
-        let gained = elapsed.as_nanos() / interval.as_nanos().max(1);
-        if gained > 0 {
-            let gained = u32::try_from(gained).unwrap_or(u32::MAX);
-            self.tokens = self.tokens.saturating_add(gained).min(burst);
-            self.since = if self.tokens >= burst {
-                now
-            } else {
-                self.since + interval * gained
-            };
-        }
-    }
 }
 
 impl Limits {
