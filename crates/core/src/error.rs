@@ -45,6 +45,9 @@ pub enum CoreError {
     },
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
+    /// A channel configuration with problems; every one with its field path (`config.base_url`).
+    #[error("the configuration has {} problem(s); see `errors`", .0.len())]
+    InvalidConfig(Vec<switchboard_connectors::registry::FieldError>),
     #[error("the service is busy; try again later")]
     Busy,
     /// Sending on a channel an admin turned off.
@@ -87,6 +90,7 @@ impl CoreError {
             CoreError::Conflict { .. } => "conflict",
             CoreError::ContactExists { .. } => "contact_exists",
             CoreError::Validation { .. } => "validation_failed",
+            CoreError::InvalidConfig(_) => "validation_failed",
             CoreError::Busy => "unavailable",
             CoreError::ChannelDisabled => "channel_disabled",
             CoreError::InvalidRecipient(_) => "invalid_recipient",

@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod authenticate;
+pub mod channels;
 pub mod contacts;
 pub mod conversations;
 pub mod error;
@@ -32,6 +33,7 @@ use switchboard_store::Store;
 use sealing::MasterKey;
 
 pub use api_keys::{CreatedApiKey, NewApiKey};
+pub use channels::{ChannelInfo, ChannelUpdate, ConnectionTest, NewChannel};
 pub use contacts::{ContactFields, ContactKeyInput, Upserted};
 pub use conversations::{
     AssigneeFilter, ConversationDetails, ConversationQuery, ConversationUpdate,
@@ -59,6 +61,8 @@ pub struct Core {
     master_key: MasterKey,
     /// The one outbound HTTP client every connector shares (pooling, timeouts, no redirects).
     http: reqwest::Client,
+    /// Live connectors per channel, rebuilt when the channel changes.
+    connectors: Arc<channels::live::ConnectorCache>,
 }
 
 impl Core {
@@ -74,6 +78,7 @@ impl Core {
             login_ips: Arc::new(login_ips),
             master_key,
             http,
+            connectors: Arc::default(),
         }
     }
 

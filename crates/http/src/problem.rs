@@ -129,6 +129,12 @@ impl ApiError {
                         p.extra.insert("field".into(), json!(field));
                         p
                     }
+                    CoreError::InvalidConfig(errors) => {
+                        let mut p =
+                            problem(S::UNPROCESSABLE_ENTITY, code, "Validation failed", detail);
+                        p.extra.insert("errors".into(), json!(errors));
+                        p
+                    }
                     CoreError::Busy => {
                         let mut p =
                             problem(S::SERVICE_UNAVAILABLE, code, "Service unavailable", detail);
