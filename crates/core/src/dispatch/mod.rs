@@ -1,0 +1,211 @@
+//! The outbound dispatcher: the `message.dispatch` job handler that hands an accepted message to
+//! its channel's connector (PRODUCT §5, issue 4 item 7).
+//!
+//! One job per message, enqueued by [`Core::send_message`](crate::Core::send_message) in the
+//! message's own transaction. A run loads the message and its channel, waits for the sender's
+//! slot in the [`limiter::SendLimiter`], calls the connector, and records the provider's receipt
+//! at once. What a failure becomes is decided in [`failure`]: retried (after the delay the
+//! provider asked for), or the message marked failed with Switchboard's code and the provider's
+//! code and text.
+//!
+//! Never twice: a message that already has a provider id is not sent again (a job retried after
+//! a crash between the send and the job's finish does nothing), so the only window for a
+//! duplicate is the one attempt in flight when a node dies.
+
+mod failure;
+pub mod limiter;
+mod receipt;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use switchboard_connectors::{OutboundMessage, registry};
+use switchboard_domain::content::OutboundContent;
+use switchboard_domain::{ChannelId, ChannelStatus, MessageId, MessageStatus, OrgId};
+use switchboard_jobs::{JobError, JobHandler};
+use switchboard_store::{Channel, Job, Message, MessageError, StoreError};
+
+use crate::Core;
+use failure::Failure;
+use limiter::{SendLimiter, Slot};
+
+/// The job kind.
+pub const DISPATCH_KIND: &str = "message.dispatch";
+/// A sender's rate when its channel's configuration names none: WhatsApp Cloud's default
+/// throughput per phone number.
+pub const DEFAULT_MESSAGES_PER_SECOND: f64 = 80.0;
+/// How long a job waits in place for its sender's slot; further away, it is retried when the slot
+/// comes (a worker is not parked behind a campaign's whole backlog).
+const MAX_LIMITER_WAIT: Duration = Duration::from_secs(10);
+
+/// What a dispatch job carries. `to` is the recipient's canonical address, checked when the
+/// message was accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DispatchPayload {
+    pub message_id: MessageId,
+    pub org_id: OrgId,
+    pub channel_id: ChannelId,
+    pub to: String,
+}
+
+/// The `message.dispatch` handler. One per node: its limiter is this node's.
+pub struct Dispatcher {
+    core: Core,
+    limiter: Arc<SendLimiter<ChannelId>>,
+}
+
+impl Core {
+    /// The dispatch job handler, to register with the job runner.
+    pub fn dispatcher(&self) -> Dispatcher {
+        Dispatcher {
+            core: self.clone(),
+            limiter: Arc::new(SendLimiter::new(MAX_LIMITER_WAIT)),
+        }
+    }
+}
+
+/// A store error inside a dispatch run: worth another try.
+fn retry(what: &str, e: impl std::fmt::Display) -> JobError {
+    JobError::retry(format!("{what}: {e}"))
+}
+
+/// The sender's messages per second, from the channel's published configuration through its
+/// protocol (which knows the provider's default).
+fn rate_of(channel: &Channel) -> f64 {
+    registry::messages_per_second(&channel.protocol, &channel.config)
+        .filter(|r| *r > 0)
+        .map_or(DEFAULT_MESSAGES_PER_SECOND, f64::from)
+}
+
+#[async_trait::async_trait]
+impl JobHandler for Dispatcher {
+    fn kind(&self) -> &'static str {
+        DISPATCH_KIND
+    }
+
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let payload: DispatchPayload = serde_json::from_value(job.payload.clone())
+            .map_err(|e| JobError::permanent(format!("malformed dispatch payload: {e}")))?;
+        let last_attempt = job.attempts >= job.max_attempts;
+        self.dispatch(&payload, last_attempt).await
+    }
+}
+
+impl Dispatcher {
+    async fn dispatch(&self, p: &DispatchPayload, last_attempt: bool) -> Result<(), JobError> {
+        let store = &self.core.store;
+        let message = match store.get_message(p.org_id, p.message_id).await {
+            Ok(m) => m,
+            // Deleted with its contact before it left: there is nobody to send it to.
+            Err(StoreError::NotFound) => {
+                tracing::info!(message_id = %p.message_id, "message gone before dispatch");
+                return Ok(());
+            }
+            Err(e) => return Err(retry("loading the message", e)),
+        };
+        if let Some(pid) = &message.provider_message_id {
+            // Sent by an earlier attempt that died before finishing its job.
+            tracing::info!(message_id = %message.id, provider_message_id = %pid, "already sent");
+            return Ok(());
+        }
+        if message.status != MessageStatus::Enqueued {
+            tracing::info!(message_id = %message.id, status = %message.status, "not waiting to be sent");
+            return Ok(());
+        }
+        let channel = match store.get_channel(p.org_id, message.channel_id).await {
+            Ok(c) if c.status != ChannelStatus::Disabled => c,
+            Ok(_) | Err(StoreError::NotFound) => {
+                let f = Failure::local("channel_disabled", "the channel is disabled or deleted");
+                return self.fail(&message, &f).await;
+            }
+            Err(e) => return Err(retry("loading the channel", e)),
+        };
+        let content: OutboundContent = match serde_json::from_value(message.content.clone()) {
+            Ok(c) => c,
+            Err(e) => {
+                let f =
+                    Failure::local("invalid_content", format!("stored content unreadable: {e}"));
+                return self.fail(&message, &f).await;
+            }
+        };
+        let connector = self
+            .core
+            .connector(&channel)
+            .await
+            .map_err(|e| retry("building the connector", e))?;
+        match self.limiter.acquire(&channel.id, rate_of(&channel)) {
+            Slot::Wait(d) if !d.is_zero() => tokio::time::sleep(d).await,
+            Slot::Wait(_) => {}
+            Slot::Later(d) => {
+                return Err(JobError::retry_after("waiting for the sender's rate", d));
+            }
+        }
+        let outbound = OutboundMessage {
+            to: p.to.clone(),
+            content,
+            callback_data: Some(message.id.to_string()),
+        };
+        let sent = connector.send(&outbound).await;
+        match sent {
+            Ok(r) => receipt::record(&self.core, &message, &channel, &r.provider_message_id).await,
+            Err(e) => {
+                match failure::decide(&e, last_attempt) {
+                    failure::Decision::Retry { error, after } => Err(JobError::Retry {
+                        error,
+                        retry_after: after,
+                    }),
+                    failure::Decision::Fail(f) => {
+                        if f.channel_level {
+                            self.mark_channel(&channel, &f).await;
+                        }
+                        let result = self.fail(&message, &f).await;
+                        // Out of attempts: the job is dead (inspectable, redrivable) as well.
+                        match (result, last_attempt && e.is_retryable()) {
+                            (Ok(()), true) => Err(JobError::permanent(e.to_string())),
+                            (r, _) => r,
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Marks the message failed; the job is then done.
+    async fn fail(&self, message: &Message, f: &Failure) -> Result<(), JobError> {
+        let error = MessageError {
+            code: f.code.to_owned(),
+            provider_code: f.provider_code.clone(),
+            provider_text: f.provider_text.clone(),
+        };
+        tracing::warn!(message_id = %message.id, code = f.code, provider_code = ?f.provider_code, "message failed");
+        self.core
+            .store
+            .record_send_failure(
+                message.org_id,
+                message.id,
+                &error,
+                switchboard_domain::now(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| retry("recording the failure", e))
+    }
+
+    /// The provider refused the channel itself (credentials, account): the channel shows it.
+    async fn mark_channel(&self, channel: &Channel, f: &Failure) {
+        let text = match &f.provider_text {
+            Some(t) => format!("{}: {t}", f.code),
+            None => f.code.to_owned(),
+        };
+        let at = switchboard_domain::now();
+        if let Err(e) = self
+            .core
+            .store
+            .record_channel_health(channel.org_id, channel.id, Some(&text), at)
+            .await
+        {
+            tracing::warn!(channel_id = %channel.id, error = %e, "could not record the channel's error");
+        }
+    }
+}

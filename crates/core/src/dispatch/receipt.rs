@@ -1,0 +1,67 @@
+//! Recording what the provider accepted. The message has left by now, so the job must never run
+//! the send again: a store hiccup is retried here, in place, and if the receipt still cannot be
+//! written the job ends dead (loudly logged with the provider's id) rather than sending twice.
+
+use std::time::Duration;
+
+use switchboard_domain::ChannelStatus;
+use switchboard_jobs::JobError;
+use switchboard_store::{Channel, Message, StoreError};
+
+use crate::Core;
+
+/// Pauses between tries to write a receipt: about four seconds in all, well inside a job's lease.
+const PAUSES: [Duration; 3] = [
+    Duration::from_millis(100),
+    Duration::from_millis(500),
+    Duration::from_secs(3),
+];
+
+pub(super) async fn record(
+    core: &Core,
+    message: &Message,
+    channel: &Channel,
+    provider_message_id: &str,
+) -> Result<(), JobError> {
+    let mut pauses = PAUSES.iter();
+    loop {
+        let at = switchboard_domain::now();
+        match core
+            .store
+            .record_receipt(message.org_id, message.id, provider_message_id, at)
+            .await
+        {
+            Ok(_) => break,
+            Err(StoreError::Busy | StoreError::Other(_)) if pauses.len() > 0 => {
+                if let Some(pause) = pauses.next() {
+                    tokio::time::sleep(*pause).await;
+                }
+            }
+            Err(e) => {
+                tracing::error!(
+                    message_id = %message.id, provider_message_id, error = %e,
+                    "the provider accepted the message but its receipt could not be recorded"
+                );
+                return Err(JobError::permanent(format!(
+                    "sent as {provider_message_id} but the receipt could not be recorded: {e}"
+                )));
+            }
+        }
+    }
+    tracing::debug!(message_id = %message.id, provider_message_id, "message handed to the provider");
+    // A send that works proves the channel works: clear an earlier error (once, not per message).
+    if matches!(
+        channel.status,
+        ChannelStatus::Error | ChannelStatus::Pending
+    ) {
+        let at = switchboard_domain::now();
+        if let Err(e) = core
+            .store
+            .record_channel_health(channel.org_id, channel.id, None, at)
+            .await
+        {
+            tracing::warn!(channel_id = %channel.id, error = %e, "could not clear the channel's error");
+        }
+    }
+    Ok(())
+}

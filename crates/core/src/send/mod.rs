@@ -1,0 +1,153 @@
+//! Messages through the API (PRODUCT §5): sending one (`POST /v1/messages`) and reading them back.
+//!
+//! [`Core::send_message`] checks everything that can be checked before the provider sees the
+//! message (scope, channel, recipient format, content rules, the channel's capabilities), then
+//! writes the message and its `message.dispatch` job in ONE store call (the outbox) and answers
+//! at once; the [dispatcher](crate::dispatch) does the provider I/O later.
+
+mod read;
+
+use switchboard_domain::content::{ContentKind, OutboundContent};
+use switchboard_domain::{
+    Address, ChannelId, ChannelStatus, ConversationId, MessageId, MessageStatus, Scope, Sender,
+};
+use switchboard_store::{Channel, Effects, NewJob, OutboundRequest};
+
+use crate::dispatch::{DISPATCH_KIND, DispatchPayload};
+use crate::{Core, CoreError, CoreResult, Principal};
+
+/// A message to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendMessage {
+    /// The channel to send on.
+    pub from: ChannelId,
+    /// The recipient as the client wrote it; checked against the channel's format.
+    pub to: String,
+    pub content: OutboundContent,
+}
+
+/// What the API answers at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentMessage {
+    pub message_id: MessageId,
+    pub status: MessageStatus,
+    pub conversation_id: ConversationId,
+}
+
+impl Core {
+    pub async fn send_message(&self, who: &Principal, req: SendMessage) -> CoreResult<SentMessage> {
+        who.require(Scope::MessagesSend)?;
+        let channel = self.channel_for(who, req.from).await?;
+        if channel.status == ChannelStatus::Disabled {
+            return Err(CoreError::ChannelDisabled);
+        }
+        let to = Address::parse(channel.kind, &req.to).map_err(CoreError::InvalidRecipient)?;
+        req.content.validate().map_err(CoreError::InvalidContent)?;
+        let protocol = self.protocol(&channel)?;
+        let kind = req.content.content.kind();
+        carries(protocol.name, protocol.capabilities.content, kind)?;
+        self.check_send_policy(&channel, &to, &req.content).await?;
+
+        let org = who.org();
+        let id = MessageId::new();
+        let content = serde_json::to_value(&req.content).map_err(CoreError::internal)?;
+        let request = OutboundRequest {
+            id,
+            channel_id: channel.id,
+            to: to.as_str().to_owned(),
+            kind: kind.as_str().to_owned(),
+            content,
+            text: Some(req.content.content.summary()),
+            reply_to: req.content.reply_to.clone(),
+            sender: sender_of(who),
+            created_at: switchboard_domain::now(),
+        };
+        let payload = DispatchPayload {
+            message_id: id,
+            org_id: org,
+            channel_id: channel.id,
+            to: request.to.clone(),
+        };
+        let payload = serde_json::to_value(&payload).map_err(CoreError::internal)?;
+        let job = NewJob::new(Some(org), DISPATCH_KIND, payload).dedup(format!("dispatch:{id}"));
+        let accepted = self
+            .store
+            .accept_outbound(org, &request, &Effects::none().with_job(job))
+            .await?;
+        tracing::info!(message_id = %id, channel_id = %channel.id, kind = kind.as_str(), "message accepted");
+        Ok(SentMessage {
+            message_id: id,
+            status: MessageStatus::Enqueued,
+            conversation_id: accepted.conversation_id,
+        })
+    }
+
+    /// The hook for the sending policies of issue 7 (the 24-hour customer service window:
+    /// free-form content only within 24 h of the customer's last message, templates any time;
+    /// opt-outs). Nothing is enforced here yet: until then the provider has the last word, and a
+    /// closed window comes back from it as a failed message with code `window_closed`.
+    async fn check_send_policy(
+        &self,
+        _channel: &Channel,
+        _to: &Address,
+        _content: &OutboundContent,
+    ) -> CoreResult<()> {
+        Ok(())
+    }
+}
+
+/// Refuses content the protocol cannot carry, naming what it can.
+fn carries(
+    protocol: &'static str,
+    supported: &'static [ContentKind],
+    kind: ContentKind,
+) -> CoreResult<()> {
+    if supported.contains(&kind) {
+        Ok(())
+    } else {
+        Err(CoreError::UnsupportedContent {
+            kind,
+            protocol,
+            supported,
+        })
+    }
+}
+
+/// Who the message is recorded as sent by.
+fn sender_of(who: &Principal) -> Sender {
+    match who {
+        Principal::User(u) => Sender::User(u.user_id),
+        Principal::ApiKey(k) => Sender::ApiKey(k.key_id),
+        Principal::System { .. } => Sender::System,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_beyond_the_protocols_capabilities_is_refused_with_the_list() {
+        const TEXT_ONLY: &[ContentKind] = &[ContentKind::Text];
+        assert!(carries("sms", TEXT_ONLY, ContentKind::Text).is_ok());
+        let e = carries("sms", TEXT_ONLY, ContentKind::Image).unwrap_err();
+        assert_eq!(e.code(), "unsupported_content");
+        assert_eq!(e.to_string(), "`sms` channels cannot carry `image` content");
+        assert!(matches!(e, CoreError::UnsupportedContent { supported, .. } if supported == TEXT_ONLY));
+    }
+
+    #[test]
+    fn the_sender_is_the_caller() {
+        let key = switchboard_domain::ApiKeyId::new();
+        let who = Principal::ApiKey(crate::KeyPrincipal {
+            key_id: key,
+            org_id: switchboard_domain::OrgId::new(),
+            scopes: vec![Scope::MessagesSend],
+            channel_ids: Vec::new(),
+            origin: crate::Origin::default(),
+        });
+        assert_eq!(sender_of(&who), Sender::ApiKey(key));
+        let org = switchboard_domain::OrgId::new();
+        assert_eq!(sender_of(&Principal::system(org)), Sender::System);
+    }
+}
