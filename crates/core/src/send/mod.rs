@@ -133,7 +133,9 @@ mod tests {
         let e = carries("sms", TEXT_ONLY, ContentKind::Image).unwrap_err();
         assert_eq!(e.code(), "unsupported_content");
         assert_eq!(e.to_string(), "`sms` channels cannot carry `image` content");
-        assert!(matches!(e, CoreError::UnsupportedContent { supported, .. } if supported == TEXT_ONLY));
+        assert!(
+            matches!(e, CoreError::UnsupportedContent { supported, .. } if supported == TEXT_ONLY)
+        );
     }
 
     #[test]
