@@ -88,7 +88,12 @@ impl JobHandler for Dispatcher {
         let payload: DispatchPayload = serde_json::from_value(job.payload.clone())
             .map_err(|e| JobError::permanent(format!("malformed dispatch payload: {e}")))?;
         let last_attempt = job.attempts >= job.max_attempts;
-        self.dispatch(&payload, last_attempt).await
+        let result = self.dispatch(&payload, last_attempt).await;
+        if let (Err(JobError::Retry { error, .. }), true) = (&result, last_attempt) {
+            // The runner buries the job now; the message must not stay `enqueued` for ever.
+            self.give_up(&payload, error).await;
+        }
+        result
     }
 }
 
@@ -190,6 +195,24 @@ impl Dispatcher {
             .await
             .map(|_| ())
             .map_err(|e| retry("recording the failure", e))
+    }
+
+    /// Out of attempts on a failure before the provider answered (store, credentials): the
+    /// message fails with the last error. Best effort: the job is dead either way.
+    async fn give_up(&self, p: &DispatchPayload, error: &str) {
+        let store = &self.core.store;
+        let Ok(message) = store.get_message(p.org_id, p.message_id).await else {
+            return;
+        };
+        if message.provider_message_id.is_some() || message.status != MessageStatus::Enqueued {
+            return;
+        }
+        if let Err(e) = self
+            .fail(&message, &Failure::local(failure::GAVE_UP, error))
+            .await
+        {
+            tracing::error!(message_id = %message.id, error = ?e, "could not fail a message given up on");
+        }
     }
 
     /// The provider refused the channel itself (credentials, account): the channel shows it.
