@@ -3,7 +3,10 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod contacts;
+pub mod conversations;
 pub mod me;
+pub mod messages;
 pub mod orgs;
 pub mod sessions;
 pub mod teams;
@@ -25,6 +28,9 @@ pub fn authenticated() -> Router<AppState> {
         .merge(teams::router())
         .merge(api_keys::router())
         .merge(audit::router())
+        .merge(messages::router())
+        .merge(contacts::router())
+        .merge(conversations::router())
 }
 
 /// Routes open to anyone (signing in).

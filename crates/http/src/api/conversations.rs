@@ -1,0 +1,364 @@
+//! `/v1/conversations`: the inbox with its filters, one conversation (with `window_open_until`),
+//! workflow changes, internal notes, the timeline and marking as read. Rules live in `core`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json as JsonOut, Router};
+use serde::{Deserialize, Serialize};
+use switchboard_core::{
+    AssigneeFilter, ConversationDetails, ConversationQuery, ConversationUpdate,
+};
+use switchboard_domain::{
+    ChannelId, ContactId, ConversationId, ConversationStatus, Priority, TeamId, UserId,
+};
+use switchboard_store::{Actor, ConversationEvent};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::contacts::nullable;
+use crate::extract::{Caller, Json, Path, Query};
+use crate::pagination::{PageOf, PageParams};
+use crate::{ApiError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/conversations", get(list_conversations))
+        .route(
+            "/v1/conversations/{id}",
+            get(get_conversation).patch(update_conversation),
+        )
+        .route("/v1/conversations/{id}/notes", post(add_note))
+        .route("/v1/conversations/{id}/events", get(list_events))
+        .route("/v1/conversations/{id}/read", post(mark_read))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationView {
+    pub id: Uuid,
+    pub channel_id: Uuid,
+    pub contact_id: Uuid,
+    pub identity_id: Uuid,
+    /// `open`, `pending`, `snoozed` or `resolved`.
+    pub status: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub snoozed_until: Option<OffsetDateTime>,
+    /// `none`, `low`, `medium`, `high` or `urgent`.
+    pub priority: String,
+    pub assignee_id: Option<Uuid>,
+    pub team_id: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_message_at: Option<OffsetDateTime>,
+    pub last_message_preview: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_inbound_at: Option<OffsetDateTime>,
+    pub unread_count: u32,
+    /// Until when a free-form answer is allowed (24 h after the customer's last message on
+    /// WhatsApp, Messenger and Instagram); null when the customer never wrote, the window has
+    /// closed, or the channel has no such window.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub window_open_until: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<ConversationDetails> for ConversationView {
+    fn from(d: ConversationDetails) -> Self {
+        let c = d.conversation;
+        Self {
+            id: c.id.0,
+            channel_id: c.channel_id.0,
+            contact_id: c.contact_id.0,
+            identity_id: c.identity_id.0,
+            status: c.status.as_str().to_owned(),
+            snoozed_until: c.snoozed_until,
+            priority: c.priority.as_str().to_owned(),
+            assignee_id: c.assignee.map(|u| u.0),
+            team_id: c.team.map(|t| t.0),
+            last_message_at: c.last_message_at,
+            last_message_preview: c.last_message_preview,
+            last_inbound_at: c.last_inbound_at,
+            unread_count: c.unread_count,
+            window_open_until: d.window_open_until,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// One timeline entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationEventView {
+    pub id: Uuid,
+    /// `status.changed`, `priority.changed`, `conversation.assigned`,
+    /// `conversation.team_changed`, `conversation.snoozed`, `note.added`...
+    pub kind: String,
+    /// `user`, `api_key` or `system`.
+    pub actor_type: String,
+    pub actor_id: Option<Uuid>,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+}
+
+impl From<ConversationEvent> for ConversationEventView {
+    fn from(e: ConversationEvent) -> Self {
+        let (actor_type, actor_id) = match e.actor {
+            Actor::User(u) => ("user", Some(u.0)),
+            Actor::ApiKey(k) => ("api_key", Some(k.0)),
+            Actor::System => ("system", None),
+        };
+        Self {
+            id: e.id,
+            kind: e.kind,
+            actor_type: actor_type.to_owned(),
+            actor_id,
+            data: e.data,
+            created_at: e.created_at,
+        }
+    }
+}
+
+/// The inbox filters; every one optional and combined with AND.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ConversationListParams {
+    /// `open`, `pending`, `snoozed` or `resolved`.
+    pub status: Option<String>,
+    /// A channel id.
+    pub channel: Option<String>,
+    /// `me` (the signed-in user), `none` (unassigned) or a user id.
+    pub assignee: Option<String>,
+    /// A team id.
+    pub team: Option<String>,
+    /// A contact id.
+    pub contact: Option<String>,
+    /// Conversations whose contact carries this tag.
+    pub tag: Option<String>,
+    /// `true`: with unread messages only; `false`: without.
+    pub unread: Option<String>,
+    #[param(value_type = Option<u32>)]
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+fn id_param(field: &str, raw: &str) -> Result<Uuid, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::validation(field, format!("`{raw}` is not an id")))
+}
+
+impl ConversationListParams {
+    fn query(&self) -> Result<ConversationQuery, ApiError> {
+        let status = self
+            .status
+            .as_deref()
+            .map(|s| {
+                s.parse::<ConversationStatus>()
+                    .map_err(|e| ApiError::validation("status", e))
+            })
+            .transpose()?;
+        let assignee = match self.assignee.as_deref() {
+            None => None,
+            Some("me") => Some(AssigneeFilter::Me),
+            Some("none") => Some(AssigneeFilter::Nobody),
+            Some(raw) => Some(AssigneeFilter::User(UserId(id_param("assignee", raw)?))),
+        };
+        let unread = match self.unread.as_deref() {
+            None => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(_) => {
+                return Err(ApiError::validation(
+                    "unread",
+                    "`unread` is `true` or `false`",
+                ));
+            }
+        };
+        Ok(ConversationQuery {
+            status,
+            channel: self
+                .channel
+                .as_deref()
+                .map(|r| id_param("channel", r).map(ChannelId))
+                .transpose()?,
+            assignee,
+            team: self
+                .team
+                .as_deref()
+                .map(|r| id_param("team", r).map(TeamId))
+                .transpose()?,
+            contact: self
+                .contact
+                .as_deref()
+                .map(|r| id_param("contact", r).map(ContactId))
+                .transpose()?,
+            tag: self.tag.clone(),
+            unread,
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/v1/conversations", tag = "conversations",
+    params(ConversationListParams),
+    responses((status = 200, body = PageOf<ConversationView>), crate::openapi::Errors))]
+pub async fn list_conversations(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Query(q): Query<ConversationListParams>,
+) -> Result<JsonOut<PageOf<ConversationView>>, ApiError> {
+    let page = PageParams {
+        limit: q.limit.clone(),
+        cursor: q.cursor.clone(),
+    }
+    .request()?;
+    let page = s.core.list_conversations(&p, q.query()?, page).await?;
+    Ok(JsonOut(PageOf::from_page(page, ConversationView::from)))
+}
+
+#[utoipa::path(get, path = "/v1/conversations/{id}", tag = "conversations",
+    params(("id" = Uuid, Path)), responses((status = 200, body = ConversationView), crate::openapi::Errors))]
+pub async fn get_conversation(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<ConversationId>,
+) -> Result<JsonOut<ConversationView>, ApiError> {
+    Ok(JsonOut(s.core.get_conversation(&p, id).await?.into()))
+}
+
+/// Absent fields are left alone; `assignee_id` and `team_id` accept `null` to unassign.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateConversationRequest {
+    /// `open`, `pending`, `snoozed` (with `snoozed_until`) or `resolved`.
+    pub status: Option<String>,
+    /// RFC 3339, in the future; only with `status: snoozed`.
+    #[schema(format = DateTime)]
+    pub snoozed_until: Option<String>,
+    /// `none`, `low`, `medium`, `high` or `urgent`.
+    pub priority: Option<String>,
+    /// A member of the organization allowed on the conversation's channel.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub assignee_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub team_id: Option<Option<Uuid>>,
+}
+
+impl UpdateConversationRequest {
+    fn update(self) -> Result<ConversationUpdate, ApiError> {
+        let rfc3339 = time::format_description::well_known::Rfc3339;
+        Ok(ConversationUpdate {
+            status: self
+                .status
+                .map(|s| {
+                    s.parse::<ConversationStatus>()
+                        .map_err(|e| ApiError::validation("status", e))
+                })
+                .transpose()?,
+            snoozed_until: self
+                .snoozed_until
+                .map(|s| {
+                    OffsetDateTime::parse(&s, &rfc3339).map_err(|_| {
+                        ApiError::validation(
+                            "snoozed_until",
+                            format!("`{s}` is not an RFC 3339 time"),
+                        )
+                    })
+                })
+                .transpose()?,
+            priority: self
+                .priority
+                .map(|s| {
+                    s.parse::<Priority>()
+                        .map_err(|e| ApiError::validation("priority", e))
+                })
+                .transpose()?,
+            assignee: self.assignee_id.map(|o| o.map(UserId)),
+            team: self.team_id.map(|o| o.map(TeamId)),
+        })
+    }
+}
+
+#[utoipa::path(patch, path = "/v1/conversations/{id}", tag = "conversations",
+    request_body = UpdateConversationRequest, params(("id" = Uuid, Path)),
+    responses((status = 200, body = ConversationView), crate::openapi::Errors))]
+pub async fn update_conversation(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<ConversationId>,
+    Json(req): Json<UpdateConversationRequest>,
+) -> Result<JsonOut<ConversationView>, ApiError> {
+    let update = req.update()?;
+    Ok(JsonOut(
+        s.core.update_conversation(&p, id, update).await?.into(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddNoteRequest {
+    /// 1 to 10 000 characters; seen by the team only, never sent to the customer.
+    pub text: String,
+}
+
+#[utoipa::path(post, path = "/v1/conversations/{id}/notes", tag = "conversations",
+    request_body = AddNoteRequest, params(("id" = Uuid, Path), crate::openapi::IdempotencyKey),
+    responses((status = 201, body = ConversationEventView), crate::openapi::Errors))]
+pub async fn add_note(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<ConversationId>,
+    Json(req): Json<AddNoteRequest>,
+) -> Result<Response, ApiError> {
+    let event = s.core.add_conversation_note(&p, id, &req.text).await?;
+    Ok((
+        StatusCode::CREATED,
+        JsonOut(ConversationEventView::from(event)),
+    )
+        .into_response())
+}
+
+/// The timeline, oldest first.
+#[utoipa::path(get, path = "/v1/conversations/{id}/events", tag = "conversations",
+    params(("id" = Uuid, Path), PageParams),
+    responses((status = 200, body = PageOf<ConversationEventView>), crate::openapi::Errors))]
+pub async fn list_events(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<ConversationId>,
+    Query(q): Query<PageParams>,
+) -> Result<JsonOut<PageOf<ConversationEventView>>, ApiError> {
+    let page = s
+        .core
+        .list_conversation_events(&p, id, q.request()?)
+        .await?;
+    Ok(JsonOut(PageOf::from_page(
+        page,
+        ConversationEventView::from,
+    )))
+}
+
+/// Sets the unread count to zero; answers the conversation.
+#[utoipa::path(post, path = "/v1/conversations/{id}/read", tag = "conversations",
+    params(("id" = Uuid, Path)), responses((status = 200, body = ConversationView), crate::openapi::Errors))]
+pub async fn mark_read(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<ConversationId>,
+) -> Result<JsonOut<ConversationView>, ApiError> {
+    Ok(JsonOut(s.core.mark_conversation_read(&p, id).await?.into()))
+}
