@@ -7,6 +7,8 @@
 
 mod common;
 mod content;
+#[cfg(test)]
+mod fuzz;
 mod interactive;
 mod params;
 mod read;
