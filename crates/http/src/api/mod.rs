@@ -3,8 +3,6 @@
 
 pub mod api_keys;
 pub mod audit;
-pub mod contacts;
-pub mod conversations;
 pub mod me;
 pub mod messages;
 pub mod orgs;
@@ -29,8 +27,6 @@ pub fn authenticated() -> Router<AppState> {
         .merge(api_keys::router())
         .merge(audit::router())
         .merge(messages::router())
-        .merge(contacts::router())
-        .merge(conversations::router())
 }
 
 /// Routes open to anyone (signing in).
