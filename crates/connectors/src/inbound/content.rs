@@ -166,10 +166,6 @@ pub struct Referral {
 }
 
 /// Writes contact cards as `{"contacts": [...]}` inside the tagged [`InboundContent`] object.
-#[expect(
-    clippy::ptr_arg,
-    reason = "serde's serialize_with hands over the field as it is"
-)]
 fn contacts_object<S: serde::Serializer>(cards: &Vec<Contact>, s: S) -> Result<S::Ok, S::Error> {
     #[derive(Serialize)]
     struct Cards<'a> {
