@@ -66,6 +66,18 @@ pub enum CoreError {
         protocol: &'static str,
         supported: &'static [ContentKind],
     },
+    /// A provider webhook whose signature is missing or wrong; nothing was stored.
+    #[error("the webhook signature is invalid: {0}")]
+    WebhookSignatureInvalid(String),
+    /// A provider webhook body that is not the provider's envelope at all; nothing was stored.
+    #[error("the webhook body is malformed: {0}")]
+    WebhookMalformed(String),
+    /// A provider's verification handshake with a wrong token, mode or no challenge.
+    #[error("the webhook handshake failed: {0}")]
+    WebhookHandshakeFailed(String),
+    /// A webhook or handshake for a channel an admin turned off.
+    #[error("the channel is disabled and receives no webhooks")]
+    WebhookChannelDisabled,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -96,6 +108,10 @@ impl CoreError {
             CoreError::InvalidRecipient(_) => "invalid_recipient",
             CoreError::InvalidContent(_) => "invalid_content",
             CoreError::UnsupportedContent { .. } => "unsupported_content",
+            CoreError::WebhookSignatureInvalid(_) => "webhook_signature_invalid",
+            CoreError::WebhookMalformed(_) => "webhook_malformed",
+            CoreError::WebhookHandshakeFailed(_) => "webhook_handshake_failed",
+            CoreError::WebhookChannelDisabled => "channel_disabled",
             CoreError::Internal(_) => "internal",
         }
     }

@@ -164,6 +164,20 @@ impl ApiError {
                         p.extra.insert("supported".into(), json!(kinds));
                         p
                     }
+                    CoreError::WebhookSignatureInvalid(_) => {
+                        problem(S::UNAUTHORIZED, code, "Invalid webhook signature", detail)
+                    }
+                    CoreError::WebhookMalformed(_) => {
+                        problem(S::BAD_REQUEST, code, "Malformed webhook", detail)
+                    }
+                    CoreError::WebhookHandshakeFailed(_) => {
+                        problem(S::FORBIDDEN, code, "Webhook handshake failed", detail)
+                    }
+                    // 403, not 404: the channel exists and its owner turned it off; the provider's
+                    // dashboard then shows a refusal the admin can recognise.
+                    CoreError::WebhookChannelDisabled => {
+                        problem(S::FORBIDDEN, code, "Channel disabled", detail)
+                    }
                     CoreError::Internal(source) => {
                         tracing::error!(error = %chain(&*source), "internal error");
                         problem(
