@@ -1,0 +1,15 @@
+//! The inbound pipeline (issue 4 item 6): a provider's webhook for one channel is verified on its
+//! raw bytes through the channel's connector, parsed into neutral events, mapped into one
+//! `IngestBatch` and written with ONE store call (dedupe on the provider's message id, identity,
+//! contact and conversation upsert, statuses, events, `media.fetch` jobs). The provider gets its
+//! 200 only after that call returns, so an acknowledged webhook is a committed one.
+
+mod mapping;
+mod render;
+mod status;
+mod webhook;
+
+pub use mapping::{MEDIA_FETCH, Mapped, Notice, Skipped, Target, map_events};
+/// The handshake's query, re-exported so the HTTP edge needs no connector types.
+pub use switchboard_connectors::inbound::HandshakeQuery;
+pub use webhook::IngestReport;
