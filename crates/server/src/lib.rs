@@ -42,10 +42,10 @@ pub async fn serve_with_store(
 ) -> anyhow::Result<()> {
     let master_key = master_key::load_or_create(&config)?;
     let core = Core::new(store.clone(), config.core.clone(), master_key);
-    let app = switchboard_http::router(core, config.http.clone());
+    let app = switchboard_http::router(core.clone(), config.http.clone());
 
     let workers = config.jobs.enabled.then(|| {
-        let runner = workers(store.clone(), &config);
+        let runner = workers(&core, store.clone(), &config);
         let token = shutdown.clone();
         tokio::spawn(async move { runner.run(token).await })
     });
@@ -70,9 +70,11 @@ pub async fn serve_with_store(
 }
 
 /// The job runner with every handler this build knows. `serve` runs it in the background; tests
-/// call `run_pending()` on it to drain the queue deterministically.
-pub fn workers(store: Arc<dyn Store>, config: &Config) -> switchboard_jobs::Runner {
-    let runner = switchboard_jobs::Runner::new(store.clone(), config.jobs.runner());
+/// call `run_pending()` on it to drain the queue deterministically. The dispatcher holds this
+/// node's per-sender rate limiter, so a process builds one runner.
+pub fn workers(core: &Core, store: Arc<dyn Store>, config: &Config) -> switchboard_jobs::Runner {
+    let runner = switchboard_jobs::Runner::new(store.clone(), config.jobs.runner())
+        .register(core.dispatcher());
     maintenance::register(runner, store)
 }
 

@@ -127,7 +127,7 @@ impl TestApp {
         };
         config.jobs.enabled = false;
         let core = Core::new(store.clone(), options.core.clone(), master_key);
-        let workers = switchboard::workers(store.clone(), &config);
+        let workers = switchboard::workers(&core, store.clone(), &config);
         let listener = tokio::net::TcpListener::bind(options.bind)
             .await
             .expect("bind test listener");
