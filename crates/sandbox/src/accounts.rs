@@ -1,6 +1,8 @@
 //! Who is calling: the Graph API's Bearer token against the account owning the object in the
 //! path, or the BSP (360dialog-style) `D360-API-KEY` header that names the number by itself.
 
+use std::sync::Arc;
+
 use axum::http::HeaderMap;
 use subtle::ConstantTimeEq as _;
 
@@ -22,12 +24,12 @@ pub(crate) enum Object {
 
 impl AppState {
     /// The account of the number with this id.
-    pub(crate) fn account_by_number(&self, phone_number_id: &str) -> Option<&WhatsAppAccount> {
-        self.config
-            .whatsapp
-            .accounts
+    pub(crate) fn account_by_number(&self, phone_number_id: &str) -> Option<Arc<WhatsAppAccount>> {
+        self.accounts
+            .read()
             .iter()
             .find(|a| a.phone_number_id == phone_number_id)
+            .cloned()
     }
 
     /// Checks a Graph call on `object_id`: the Bearer token must be one of the sandbox's tokens
@@ -39,11 +41,12 @@ impl AppState {
         object: Object,
         object_id: &str,
         method: &str,
-    ) -> Result<&WhatsAppAccount, GraphError> {
+    ) -> Result<Arc<WhatsAppAccount>, GraphError> {
         let token = bearer(headers).ok_or_else(GraphError::bad_token)?;
-        let accounts = &self.config.whatsapp.accounts;
-        let holds =
-            |a: &WhatsAppAccount| bool::from(a.access_token.as_bytes().ct_eq(token.as_bytes()));
+        let accounts = self.accounts.read();
+        let holds = |a: &Arc<WhatsAppAccount>| {
+            bool::from(a.access_token.as_bytes().ct_eq(token.as_bytes()))
+        };
         if !accounts.iter().any(holds) {
             return Err(GraphError::bad_token());
         }
@@ -54,6 +57,7 @@ impl AppState {
                 Object::PhoneNumber => a.phone_number_id == object_id,
                 Object::Waba => a.waba_id == object_id,
             })
+            .cloned()
             .ok_or_else(|| GraphError::unknown_object(object_id, method))
     }
 
@@ -61,21 +65,21 @@ impl AppState {
     pub(crate) fn authenticate_bsp(
         &self,
         headers: &HeaderMap,
-    ) -> Result<&WhatsAppAccount, GraphError> {
+    ) -> Result<Arc<WhatsAppAccount>, GraphError> {
         let key = headers
             .get(API_KEY_HEADER)
             .and_then(|v| v.to_str().ok())
             .filter(|k| !k.is_empty())
             .ok_or_else(GraphError::bad_token)?;
-        self.config
-            .whatsapp
-            .accounts
+        self.accounts
+            .read()
             .iter()
             .find(|a| {
                 a.api_key
                     .as_deref()
                     .is_some_and(|k| bool::from(k.as_bytes().ct_eq(key.as_bytes())))
             })
+            .cloned()
             .ok_or_else(GraphError::bad_token)
     }
 
@@ -87,7 +91,7 @@ impl AppState {
         object: Object,
         object_id: Option<&str>,
         method: &str,
-    ) -> Result<&WhatsAppAccount, GraphError> {
+    ) -> Result<Arc<WhatsAppAccount>, GraphError> {
         match object_id {
             Some(id) if !headers.contains_key(API_KEY_HEADER) => {
                 self.authenticate_graph(headers, object, id, method)

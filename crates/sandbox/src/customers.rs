@@ -83,7 +83,7 @@ async fn inbound(
     message.insert("timestamp".into(), json!(at.to_string()));
     message.insert("type".into(), json!(kind));
     if let Some(context) = body.get("context") {
-        message.insert("context".into(), reply_context(context, account)?);
+        message.insert("context".into(), reply_context(context, &account)?);
     }
     match (kind.as_str(), body.get(&kind)) {
         // Meta's unsupported messages carry no object, only an error.
@@ -101,7 +101,7 @@ async fn inbound(
         (_, None) => return Err(bad(format!("Param {kind} is required for type {kind}"))),
         (k, Some(object)) => {
             let object = match MEDIA_TYPES.iter().find(|(t, _)| *t == k) {
-                Some((_, default_mime)) => media(&state, account, k, object, default_mime)?,
+                Some((_, default_mime)) => media(&state, &account, k, object, default_mime)?,
                 None => object.clone(),
             };
             message.insert(kind.clone(), object);
@@ -115,7 +115,7 @@ async fn inbound(
         .get("name")
         .and_then(Value::as_str)
         .unwrap_or("Sandbox Customer");
-    let mut value = webhooks::number_value(account);
+    let mut value = webhooks::number_value(&account);
     value.insert(
         "contacts".into(),
         json!([{ "profile": { "name": name }, "wa_id": from }]),
@@ -125,7 +125,7 @@ async fn inbound(
         .limits
         .customer_wrote(&account.phone_number_id, &from, &id, at_time);
     let payload = webhooks::envelope(&account.waba_id, "messages", Value::Object(value), None);
-    let delivery_id = state.webhooks.deliver(account, "messages", &payload);
+    let delivery_id = state.webhooks.deliver(&account, "messages", &payload);
     Ok(Json(
         json!({ "message_id": id, "delivery_id": delivery_id }),
     ))

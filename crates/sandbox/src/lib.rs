@@ -13,6 +13,7 @@
 // The skeleton is being filled in by two helpers at once; removed when both land.
 #![allow(dead_code, reason = "skeleton: modules are being written")]
 
+mod account_routes;
 mod accounts;
 pub mod config;
 mod customers;
@@ -125,5 +126,6 @@ fn router(state: Arc<AppState>) -> Router {
         .merge(templates::routes())
         .merge(customers::routes())
         .merge(webhooks::routes())
+        .merge(account_routes::routes())
         .with_state(state)
 }

@@ -31,7 +31,7 @@ pub(crate) struct Limits {
     window: time::Duration,
     default_mps: u32,
     /// Per-number overrides of `messages_per_second`.
-    mps_override: HashMap<String, u32>,
+    mps_override: Mutex<HashMap<String, u32>>,
     pair_interval: Duration,
     pair_burst: u32,
     /// number -> customer wa_id -> when they last wrote.
@@ -58,12 +58,14 @@ impl Limits {
             enforce_window: l.enforce_window,
             window: time::Duration::hours(i64::from(l.window_hours)),
             default_mps: l.messages_per_second,
-            mps_override: config
-                .whatsapp
-                .accounts
-                .iter()
-                .filter_map(|a| Some((a.phone_number_id.clone(), a.messages_per_second?)))
-                .collect(),
+            mps_override: Mutex::new(
+                config
+                    .whatsapp
+                    .accounts
+                    .iter()
+                    .filter_map(|a| Some((a.phone_number_id.clone(), a.messages_per_second?)))
+                    .collect(),
+            ),
             pair_interval: Duration::from_millis(l.pair_interval_ms),
             pair_burst: l.pair_burst,
             last_inbound: Mutex::default(),
@@ -145,11 +147,21 @@ impl Limits {
         }
     }
 
+    /// Sets (or with `None` clears) the messages-per-second override of a number added at runtime.
+    pub(crate) fn set_rate(&self, phone_number_id: &str, mps: Option<u32>) {
+        let mut overrides = self.mps_override.lock();
+        match mps {
+            Some(mps) => overrides.insert(phone_number_id.to_owned(), mps),
+            None => overrides.remove(phone_number_id),
+        };
+    }
+
     /// Counts one send of this number; 130429 when it already sent its messages per second in
     /// the last second.
     pub(crate) fn take_send(&self, phone_number_id: &str, now: Instant) -> Result<(), GraphError> {
         let mps = self
             .mps_override
+            .lock()
             .get(phone_number_id)
             .copied()
             .unwrap_or(self.default_mps) as usize;

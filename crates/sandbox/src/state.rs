@@ -1,6 +1,10 @@
 //! The sandbox's shared state: configuration plus one part per concern, each owned by its module.
 
-use crate::config::SandboxConfig;
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+use crate::config::{SandboxConfig, WhatsAppAccount};
 use crate::faults::Faults;
 use crate::limits::Limits;
 use crate::media::MediaStore;
@@ -12,8 +16,12 @@ use tokio_util::sync::CancellationToken;
 
 /// Everything handlers and background tasks share, behind one `Arc`.
 pub(crate) struct AppState {
-    /// The configuration it was started with.
+    /// The configuration it was started with. Its accounts are only the starting set: the live
+    /// ones are in `accounts`, which the control API adds to and re-points.
     pub config: SandboxConfig,
+    /// The business numbers, each shared as an `Arc` so a request keeps the version it
+    /// authenticated with while an update swaps in a new one.
+    pub accounts: RwLock<Vec<Arc<WhatsAppAccount>>>,
     /// `http://host:port` as handed out in URLs.
     pub base_url: String,
     /// Cancelled at shutdown: background tasks (retries, scheduled statuses, reviews) stop.
@@ -47,6 +55,15 @@ impl AppState {
             statuses: Statuses::new(&config),
             media: MediaStore::new(&config),
             templates: Templates::new(&config),
+            accounts: RwLock::new(
+                config
+                    .whatsapp
+                    .accounts
+                    .iter()
+                    .cloned()
+                    .map(Arc::new)
+                    .collect(),
+            ),
             config,
             base_url,
             shutdown,

@@ -216,7 +216,7 @@ impl Scheduler {
         }
         for (number, statuses) in groups {
             if let Some(account) = state.account_by_number(&number) {
-                deliver_statuses(&state, account, statuses);
+                deliver_statuses(&state, &account, statuses);
             }
         }
     }

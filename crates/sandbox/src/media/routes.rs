@@ -50,7 +50,7 @@ async fn upload_graph(
 ) -> Result<Json<Value>, GraphError> {
     check_version(&version)?;
     let account = state.authenticate(&headers, Object::PhoneNumber, Some(&number), "post")?;
-    upload(&state, account, multipart).await
+    upload(&state, &account, multipart).await
 }
 
 async fn upload_bsp(
@@ -59,7 +59,7 @@ async fn upload_bsp(
     multipart: Multipart,
 ) -> Result<Json<Value>, GraphError> {
     let account = state.authenticate_bsp(&headers)?;
-    upload(&state, account, multipart).await
+    upload(&state, &account, multipart).await
 }
 
 /// Reads `file`, `type` and `messaging_product` (all required) and stores the file.

@@ -60,14 +60,14 @@ async fn graph_send(
                 Err(GraphError::unknown_object(&number, "post"))
             }
         })
-        .and_then(|account| handle(&state, account, &body));
+        .and_then(|account| handle(&state, &account, &body));
     respond(&state, answer)
 }
 
 async fn bsp_send(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     let answer = state
         .authenticate(&headers, Object::PhoneNumber, None, "post")
-        .and_then(|account| handle(&state, account, &body));
+        .and_then(|account| handle(&state, &account, &body));
     respond(&state, answer)
 }
 

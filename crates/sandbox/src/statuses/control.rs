@@ -63,6 +63,6 @@ pub(crate) async fn control(
         _ => webhooks::unix_now().to_string(),
     };
     object.insert("timestamp".into(), json!(timestamp));
-    let id = deliver_statuses(&state, account, vec![Value::Object(object)]);
+    let id = deliver_statuses(&state, &account, vec![Value::Object(object)]);
     Ok(Json(json!({ "delivery_id": id })))
 }

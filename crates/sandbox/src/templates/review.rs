@@ -80,7 +80,7 @@ fn numeric_id(id: &str) -> Value {
 /// Delivers a WABA-level change to the WABA's webhook URL (the first number of the WABA that has
 /// one, else the first number, where it is recorded as `no_url`).
 fn send(state: &AppState, t: &Template, field: &str, value: Value) -> Option<String> {
-    let accounts = &state.config.whatsapp.accounts;
+    let accounts = state.accounts.read().clone();
     let of_waba = || accounts.iter().filter(|a| a.waba_id == t.waba_id);
     let account = of_waba()
         .find(|a| a.webhook_url.as_deref().is_some_and(|u| !u.is_empty()))

@@ -39,10 +39,10 @@ pub(crate) fn control_body(body: &Bytes) -> Result<serde_json::Map<String, Value
 }
 
 /// The account named by the body's `phone_number_id`, or a 400.
-pub(crate) fn control_account<'a>(
-    state: &'a AppState,
+pub(crate) fn control_account(
+    state: &AppState,
     body: &serde_json::Map<String, Value>,
-) -> Result<&'a WhatsAppAccount, GraphError> {
+) -> Result<Arc<WhatsAppAccount>, GraphError> {
     let id = body
         .get("phone_number_id")
         .and_then(Value::as_str)
@@ -97,7 +97,7 @@ async fn send_payload(
         .unwrap_or("");
     let id = state
         .webhooks
-        .deliver_with(account, field, payload, signing);
+        .deliver_with(&account, field, payload, signing);
     Ok(Json(json!({ "delivery_id": id })))
 }
 
