@@ -119,6 +119,8 @@ CREATE INDEX conversations_org ON conversations (org_id, id DESC);
 CREATE INDEX conversations_status ON conversations (org_id, status, id DESC);
 CREATE INDEX conversations_assignee ON conversations (org_id, assignee, id DESC);
 CREATE INDEX conversations_contact ON conversations (contact_id, id DESC);
+-- Deleting a contact deletes its identities, whose conversations cascade: found by this index.
+CREATE INDEX conversations_identity ON conversations (identity_id);
 
 CREATE TABLE conversation_events (
     id               uuid PRIMARY KEY,
