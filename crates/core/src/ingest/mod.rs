@@ -5,11 +5,13 @@
 //! 200 only after that call returns, so an acknowledged webhook is a committed one.
 
 mod mapping;
+mod media_fetch;
 mod render;
 mod status;
 mod webhook;
 
 pub use mapping::{MEDIA_FETCH, Mapped, Notice, Skipped, Target, map_events};
+pub use media_fetch::{MediaFetcher, media_path};
 /// The handshake's query, re-exported so the HTTP edge needs no connector types.
 pub use switchboard_connectors::inbound::HandshakeQuery;
 pub use webhook::IngestReport;
