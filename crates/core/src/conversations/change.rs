@@ -113,7 +113,8 @@ fn snooze_time(update: &ConversationUpdate, now: Timestamp) -> CoreResult<Option
             "snoozed_until",
             "`snoozed_until` must lie in the future",
         )),
-        (Some(ConversationStatus::Snoozed), Some(t)) => Ok(Some(t)),
+        // Whole milliseconds, as every stored time, so the answer equals what is read back.
+        (Some(ConversationStatus::Snoozed), Some(t)) => Ok(Some(to_millis(t))),
         (_, Some(_)) => Err(CoreError::validation(
             "snoozed_until",
             "`snoozed_until` goes only with `status: snoozed`",
@@ -179,6 +180,11 @@ fn timeline(
         ));
     }
     out
+}
+
+fn to_millis(t: Timestamp) -> Timestamp {
+    t.replace_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000)
+        .unwrap_or(t)
 }
 
 fn rfc3339(t: Timestamp) -> String {
