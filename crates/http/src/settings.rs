@@ -20,6 +20,9 @@ pub struct HttpSettings {
     /// How long a browser session lasts; `"12h"`, `"30m"` or a number of seconds.
     #[serde(deserialize_with = "duration")]
     pub session_ttl: Duration,
+    /// The hub's external base URL (`https://hub.example.com`), used in the webhook URLs shown to
+    /// admins; unset, the request's `Host` is used.
+    pub public_base_url: Option<String>,
 }
 
 impl Default for HttpSettings {
@@ -31,6 +34,7 @@ impl Default for HttpSettings {
             secure_cookies: false,
             // A working day, so agents sign in once per shift.
             session_ttl: Duration::from_secs(12 * 3600),
+            public_base_url: None,
         }
     }
 }

@@ -7,6 +7,7 @@
 mod client;
 mod isolation;
 mod macros;
+mod sandbox;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use uuid::Uuid;
 
 pub use client::{Auth, Call, TestResponse};
 pub use isolation::Recorded;
+pub use sandbox::{ChannelFixture, SandboxHandle};
 /// Re-exported for the test macro.
 pub use tokio;
 
@@ -86,12 +88,19 @@ pub struct TestApp {
     /// `run_pending_jobs` decides when work happens.
     workers: switchboard_jobs::Runner,
     shutdown: tokio_util::sync::CancellationToken,
+    /// The provider emulator, started by the first `sandbox()` call.
+    sandbox: tokio::sync::OnceCell<SandboxHandle>,
+    /// Channels made by `whatsapp_channel()`, for unique names.
+    channel_count: std::sync::atomic::AtomicUsize,
     _guard: Guard,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.shutdown.cancel();
+        if let Some(sandbox) = self.sandbox.get() {
+            sandbox.server.shutdown_token().cancel();
+        }
     }
 }
 
@@ -154,6 +163,8 @@ impl TestApp {
             recorded: Mutex::new(Vec::new()),
             workers,
             shutdown,
+            sandbox: tokio::sync::OnceCell::new(),
+            channel_count: std::sync::atomic::AtomicUsize::new(0),
             _guard: guard,
         })
     }

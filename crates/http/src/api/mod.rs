@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod channels;
 pub mod me;
 pub mod messages;
 pub mod orgs;
@@ -26,6 +27,7 @@ pub fn authenticated() -> Router<AppState> {
         .merge(teams::router())
         .merge(api_keys::router())
         .merge(audit::router())
+        .merge(channels::router())
         .merge(messages::router())
 }
 
