@@ -11,6 +11,7 @@ pub mod conversations;
 pub mod dispatch;
 pub mod error;
 pub mod idempotency;
+pub mod ingest;
 pub mod limiter;
 pub mod members;
 pub mod org_creation;
