@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client_ip;
 pub mod extract;
 pub mod health;
+pub mod hooks;
 pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
@@ -46,6 +47,8 @@ pub fn router(core: Core, settings: HttpSettings) -> Router {
     Router::new()
         .merge(authenticated)
         .merge(api::public())
+        // Provider webhooks: authenticated by their signature, outside the API's auth and limiter.
+        .merge(hooks::router())
         .merge(openapi::router())
         .merge(health::router())
         .fallback(not_found)
