@@ -6,19 +6,17 @@
 use std::collections::{HashMap, HashSet};
 
 use sqlx::PgConnection;
-use switchboard_domain::{
-    ChannelId, ConversationStatus, Direction, EventId, MessageId, MessageStatus, OrgId,
-};
+use switchboard_domain::{ChannelId, Direction, EventId, MessageId, MessageStatus, OrgId};
 use switchboard_store::{
-    Actor, ConversationEvent, Event, InboundMessage, IngestBatch, IngestOutcome, Message, NewJob,
-    Result, StoredInbound, preview,
+    Event, InboundMessage, IngestBatch, IngestOutcome, Message, NewJob, Result, StoredInbound,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::errors::db;
+use crate::ingest_updates::{apply_reactions, refresh_profiles, touch_conversations};
 use crate::resolve::{self, Counterpart, Party};
-use crate::{PgStore, channels, conversations, enqueue, events, message_rows, statuses};
+use crate::{PgStore, channels, enqueue, events, message_rows, statuses, timeline};
 
 impl PgStore {
     pub(crate) async fn ingest_batch(
@@ -102,7 +100,7 @@ impl PgStore {
             }
             refresh_profiles(&mut tx, &stored, &names, now).await?;
             let timeline = touch_conversations(&mut tx, org, &stored, now).await?;
-            conversations::insert_events(&mut tx, org, &timeline).await?;
+            timeline::insert_events(&mut tx, org, &timeline).await?;
             apply_reactions(&mut tx, channel, &stored, now).await?;
         }
 
@@ -189,154 +187,6 @@ fn inbound_row(
         failed_at: None,
         updated_at: now,
     }
-}
-
-/// Identities take the profile name their sender last gave; a contact without a name takes it
-/// too (and becomes findable by it).
-async fn refresh_profiles(
-    conn: &mut PgConnection,
-    stored: &[&(Message, &InboundMessage, Party)],
-    names: &HashMap<&str, Option<&str>>,
-    now: OffsetDateTime,
-) -> Result<()> {
-    let mut seen = HashSet::new();
-    let (mut identities, mut contacts, mut profiles) = (Vec::new(), Vec::new(), Vec::new());
-    for (_, inbound, party) in stored {
-        if let Some(Some(name)) = names.get(inbound.from.as_str())
-            && seen.insert(party.identity)
-        {
-            identities.push(party.identity.0);
-            contacts.push(party.contact.0);
-            profiles.push(*name);
-        }
-    }
-    if identities.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $5::text[])
-                    AS u(identity_id, contact_id, name, folded)),
-              i AS (UPDATE identities SET profile_name = u.name, updated_at = $4
-                    FROM u WHERE identities.id = u.identity_id
-                      AND identities.profile_name IS DISTINCT FROM u.name)
-         UPDATE contacts SET name = u.name, updated_at = $4,
-                search_key = CASE WHEN search_key = '' THEN u.folded
-                                  ELSE u.folded || E'\\n' || search_key END
-         FROM u WHERE contacts.id = u.contact_id AND contacts.name IS NULL",
-    )
-    .bind(identities)
-    .bind(contacts)
-    .bind(&profiles)
-    .bind(now)
-    // Lower-cased in Rust for the search key, as `contacts::search_key` does.
-    .bind(
-        profiles
-            .iter()
-            .map(|p| p.to_lowercase())
-            .collect::<Vec<_>>(),
-    )
-    .execute(conn)
-    .await
-    .map_err(db)?;
-    Ok(())
-}
-
-/// Every conversation that received messages reopens, counts them as unread and shows the last
-/// one; returns the `status.changed` timeline entries of those that were not open.
-async fn touch_conversations(
-    conn: &mut PgConnection,
-    org: OrgId,
-    stored: &[&(Message, &InboundMessage, Party)],
-    now: OffsetDateTime,
-) -> Result<Vec<ConversationEvent>> {
-    // Per conversation, in batch order: (party, last preview, latest provider time, count).
-    let mut touched: Vec<(Party, Option<String>, OffsetDateTime, i64)> = Vec::new();
-    let mut index: HashMap<Uuid, usize> = HashMap::new();
-    for (m, inbound, party) in stored {
-        let text_preview = m.text.as_deref().map(preview);
-        match index.get(&party.conversation.0) {
-            Some(&i) => {
-                let entry = &mut touched[i];
-                entry.1 = text_preview;
-                entry.2 = entry.2.max(inbound.provider_at);
-                entry.3 += 1;
-            }
-            None => {
-                index.insert(party.conversation.0, touched.len());
-                touched.push((*party, text_preview, inbound.provider_at, 1));
-            }
-        }
-    }
-    if touched.is_empty() {
-        return Ok(Vec::new());
-    }
-    sqlx::query(
-        "UPDATE conversations AS c SET status = 'open', snoozed_until = NULL,
-                last_message_at = $5, last_message_preview = u.preview,
-                last_inbound_at = GREATEST(c.last_inbound_at, u.inbound_at),
-                unread_count = c.unread_count + u.n, updated_at = $5
-         FROM UNNEST($1::uuid[], $2::text[], $3::timestamptz[], $4::int8[])
-              AS u(id, preview, inbound_at, n)
-         WHERE c.id = u.id",
-    )
-    .bind(
-        touched
-            .iter()
-            .map(|t| t.0.conversation.0)
-            .collect::<Vec<_>>(),
-    )
-    .bind(touched.iter().map(|t| t.1.as_deref()).collect::<Vec<_>>())
-    .bind(touched.iter().map(|t| t.2).collect::<Vec<_>>())
-    .bind(touched.iter().map(|t| t.3).collect::<Vec<_>>())
-    .bind(now)
-    .execute(conn)
-    .await
-    .map_err(db)?;
-    Ok(touched
-        .iter()
-        .filter(|t| t.0.status != ConversationStatus::Open)
-        .map(|t| {
-            ConversationEvent::status_changed(
-                org,
-                t.0.conversation,
-                t.0.status,
-                ConversationStatus::Open,
-                Actor::System,
-                now,
-            )
-        })
-        .collect())
-}
-
-/// Records each new reaction on the message it targets (same channel, by provider id), in batch
-/// order, so a target stored earlier in the same batch gets it too.
-async fn apply_reactions(
-    conn: &mut PgConnection,
-    channel: ChannelId,
-    stored: &[&(Message, &InboundMessage, Party)],
-    now: OffsetDateTime,
-) -> Result<()> {
-    for (_, inbound, _) in stored {
-        let Some((target, emoji)) = &inbound.reaction_to else {
-            continue;
-        };
-        sqlx::query(
-            "UPDATE messages SET
-                 reactions = reactions || jsonb_build_array(jsonb_build_object('emoji', $3::text,
-                                                                               'at', $4::text)),
-                 updated_at = $5
-             WHERE channel_id = $1 AND provider_message_id = $2",
-        )
-        .bind(channel.0)
-        .bind(target)
-        .bind(emoji)
-        .bind(message_rows::reaction_time(inbound.provider_at)?)
-        .bind(now)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
-    }
-    Ok(())
 }
 
 /// Enqueues the new messages' jobs; whether any was queued (so workers must be woken).

@@ -6,6 +6,7 @@
 mod api_keys;
 mod audit;
 mod channels;
+mod contact_rows;
 mod contacts;
 mod conversations;
 mod effects;
@@ -14,6 +15,7 @@ mod errors;
 mod events;
 mod idempotency;
 mod ingest;
+mod ingest_updates;
 mod job_rows;
 mod jobs;
 mod listener;
@@ -26,6 +28,7 @@ mod resolve;
 mod sessions;
 mod statuses;
 mod teams;
+mod timeline;
 mod users;
 
 pub mod testing;

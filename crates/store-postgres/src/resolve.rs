@@ -152,7 +152,7 @@ async fn create_identity(
     .bind(contact.name.as_deref())
     .bind(phone.as_ref().map(|p| p.as_str()))
     .bind(now)
-    .bind(crate::contacts::search_key(&contact))
+    .bind(crate::contact_rows::search_key(&contact))
     .fetch_optional(&mut *conn)
     .await
     .map_err(db)?;
