@@ -4,6 +4,9 @@
 --
 -- JSON is `json` (it keeps "\u0000" escapes, which `jsonb` refuses), written compact by
 -- serde_json; reactions, which are only ever appended to in place, are `jsonb`.
+-- Text columns cannot hold NUL: message text, names and addresses are expected without it (ADR
+-- 0001: refused at the edge for searchable text); provider error texts, which nobody searches,
+-- are bytes.
 
 -- Channels are deleted softly (`deleted_at`): their conversations and messages stay readable, so
 -- names and accounts are unique among live channels only, and a deleted channel frees both.
