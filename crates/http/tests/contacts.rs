@@ -170,4 +170,30 @@ both_backends! {
         assert_eq!(res.assert_status(200)["data"], json!([]), "nothing was created");
         app.get("/v1/contacts/not-an-id").await.assert_problem(404, "not_found");
     }
+
+    async fn idempotent_creates_and_documented_routes(app) {
+        let body = json!({ "name": "Once", "phone": "+447700900500" });
+        let first = app.call(Method::POST, "/v1/contacts").header("idempotency-key", "c-1").json(body.clone()).send().await;
+        let again = app.call(Method::POST, "/v1/contacts").header("idempotency-key", "c-1").json(body.clone()).send().await;
+        assert_eq!((first.status, again.status), (201, 201));
+        assert_eq!(first.json["id"], again.json["id"], "the replay answers the first contact");
+        let list = app.get("/v1/contacts").await;
+        assert_eq!(list.assert_status(200)["data"].as_array().unwrap().len(), 1);
+        // Without the key, the same body is a duplicate.
+        let dup = app.post_json("/v1/contacts", body).await;
+        assert_eq!(dup.assert_problem(409, "contact_exists")["existing_id"], first.json["id"]);
+
+        let doc = app.call(Method::GET, "/v1/openapi.json").send().await;
+        let paths = doc.assert_status(200)["paths"].clone();
+        for path in ["/v1/contacts", "/v1/contacts/{id}", "/v1/contacts/{id}/identities",
+            "/v1/contacts/by-phone/{phone}", "/v1/contacts/by-email/{email}",
+            "/v1/contacts/by-external-id/{external_id}", "/v1/conversations",
+            "/v1/conversations/{id}", "/v1/conversations/{id}/notes",
+            "/v1/conversations/{id}/events", "/v1/conversations/{id}/read"] {
+            assert!(paths.get(path).is_some(), "{path} is documented");
+        }
+        assert!(paths["/v1/contacts/by-phone/{phone}"].get("put").is_some());
+        assert!(paths["/v1/conversations/{id}"].get("patch").is_some());
+        app.assert_tenant_isolation().await;
+    }
 }
