@@ -114,6 +114,10 @@ fn banner(sandbox: &Sandbox) -> String {
             "make the next sends fail with a chosen code",
         ),
         ("GET /sandbox/v1/deliveries", "webhooks sent to the hub"),
+        (
+            "POST|GET /sandbox/v1/accounts",
+            "add a number with fresh credentials",
+        ),
     ] {
         let _ = writeln!(out, "  {path:<38} {what}");
     }
