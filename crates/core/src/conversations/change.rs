@@ -191,3 +191,96 @@ fn rfc3339(t: Timestamp) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_domain::{ChannelId, ContactId, IdentityId, OrgId};
+
+    fn snooze(status: Option<ConversationStatus>, until: Option<Timestamp>) -> ConversationUpdate {
+        ConversationUpdate {
+            status,
+            snoozed_until: until,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn snoozing_needs_a_future_time_and_only_snoozing_takes_one() {
+        let now = switchboard_domain::now();
+        let soon = now + time::Duration::seconds(90);
+        let snoozed = Some(ConversationStatus::Snoozed);
+        assert_eq!(
+            snooze_time(&snooze(snoozed, Some(soon)), now).unwrap(),
+            Some(soon)
+        );
+        assert!(snooze_time(&snooze(snoozed, None), now).is_err());
+        assert!(snooze_time(&snooze(snoozed, Some(now)), now).is_err());
+        assert!(snooze_time(&snooze(Some(ConversationStatus::Open), Some(soon)), now).is_err());
+        assert!(snooze_time(&snooze(None, Some(soon)), now).is_err());
+        assert_eq!(snooze_time(&snooze(None, None), now).unwrap(), None);
+        let fine = soon + time::Duration::nanoseconds(123_456);
+        let kept = snooze_time(&snooze(snoozed, Some(fine)), now).unwrap();
+        assert_eq!(
+            kept.map(|t| t.nanosecond() % 1_000_000),
+            Some(0),
+            "whole ms"
+        );
+    }
+
+    #[test]
+    fn the_timeline_names_each_moved_field_once() {
+        let now = switchboard_domain::now();
+        let p = Principal::system(OrgId::new());
+        let before = Conversation {
+            id: ConversationId::new(),
+            org_id: p.org(),
+            channel_id: ChannelId::new(),
+            contact_id: ContactId::new(),
+            identity_id: IdentityId::new(),
+            status: ConversationStatus::Snoozed,
+            snoozed_until: Some(now),
+            priority: Priority::None,
+            assignee: None,
+            team: None,
+            last_message_at: None,
+            last_message_preview: None,
+            last_inbound_at: None,
+            unread_count: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        let later = now + time::Duration::hours(1);
+        // Still snoozed, to another time: one `conversation.snoozed` entry, no status change.
+        let resnooze = ConversationChange {
+            snoozed_until: Some(Some(later)),
+            ..Default::default()
+        };
+        let kinds: Vec<String> = timeline(&p, &before, &resnooze, now)
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(kinds, ["conversation.snoozed"]);
+        let user = UserId::new();
+        let all = ConversationChange {
+            status: Some(ConversationStatus::Open),
+            snoozed_until: Some(None),
+            priority: Some(Priority::Urgent),
+            assignee: Some(Some(user)),
+            team: None,
+        };
+        let events = timeline(&p, &before, &all, now);
+        let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "status.changed",
+                "priority.changed",
+                "conversation.assigned"
+            ]
+        );
+        assert_eq!(events[0].data, json!({ "from": "snoozed", "to": "open" }));
+        assert_eq!(events[2].data, json!({ "from": null, "to": user }));
+        assert!(events.iter().all(|e| e.actor == p.actor()));
+    }
+}
