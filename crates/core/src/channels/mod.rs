@@ -4,6 +4,7 @@
 //! and are never answered: views carry masked values only, except the webhook secret right after
 //! it was generated (the admin has to paste it at the provider).
 
+mod edit;
 pub(crate) mod live;
 mod secrets;
 
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 use switchboard_connectors::registry::{self, FieldError};
 use switchboard_domain::{ChannelId, ChannelStatus, Name, Scope};
-use switchboard_store::{Channel, ChannelDraft, ChannelFilter, Page, PageRequest};
+use switchboard_store::{Channel, ChannelFilter, Page, PageRequest};
 
 use crate::{Core, CoreError, CoreResult, Principal, audit};
 pub use live::ConnectionTest;
@@ -62,16 +63,11 @@ impl Core {
             ));
         }
         let name = channel_name(&new.name)?;
-        let info = registry::protocol(&new.protocol).ok_or_else(|| {
-            CoreError::validation(
-                "protocol",
-                registry::validate(&new.protocol, &Value::Null, &Value::Null)
-                    .err()
-                    .and_then(|e| e.into_iter().next())
-                    .map(|e| e.message)
-                    .unwrap_or_else(|| "unknown protocol".into()),
-            )
-        })?;
+        let Some(info) = registry::protocol(&new.protocol) else {
+            // The registry words the problem (`protocol`, with the names it knows).
+            let problems = registry::validate(&new.protocol, &new.config, &new.secrets);
+            return Err(invalid(problems.err().unwrap_or_default()));
+        };
         registry::validate(info.name, &new.config, &new.secrets).map_err(invalid)?;
         let config = registry::with_defaults(info.name, &new.config);
         let id = ChannelId::new();
@@ -131,156 +127,6 @@ impl Core {
             items,
             next: page.next,
         })
-    }
-
-    /// Renames at once and/or writes the draft (config and secrets checked together).
-    pub async fn update_channel(
-        &self,
-        p: &Principal,
-        id: ChannelId,
-        update: ChannelUpdate,
-    ) -> CoreResult<ChannelInfo> {
-        p.require(Scope::ChannelsManage)?;
-        let mut channel = self.channel_for(p, id).await?;
-        let mut details = serde_json::Map::new();
-        if let Some(name) = &update.name {
-            channel.name = channel_name(name)?;
-            details.insert("name".into(), json!(channel.name));
-        }
-        if update.config.is_some() || update.secrets.is_some() {
-            let key = self.master_key();
-            let (base_config, base_secrets) = match &channel.draft {
-                Some(draft) => (
-                    draft.config.clone(),
-                    match &draft.credentials {
-                        Some(blob) => secrets::open_json(key, id, Slot::DraftCredentials, blob)?,
-                        None => {
-                            secrets::open_json(key, id, Slot::Credentials, &channel.credentials)?
-                        }
-                    },
-                ),
-                None => (
-                    channel.config.clone(),
-                    secrets::open_json(key, id, Slot::Credentials, &channel.credentials)?,
-                ),
-            };
-            let config = update.config.clone().unwrap_or(base_config);
-            let merged = match &update.secrets {
-                Some(changes) => secrets::merge(&base_secrets, changes),
-                None => base_secrets,
-            };
-            registry::validate(&channel.protocol, &config, &merged).map_err(invalid)?;
-            let credentials = match (&update.secrets, &channel.draft) {
-                (Some(_), _) => Some(secrets::seal_json(key, id, Slot::DraftCredentials, &merged)),
-                (None, Some(draft)) => draft.credentials.clone(),
-                (None, None) => None,
-            };
-            if let Some(config) = &update.config {
-                let keys: Vec<&String> = config
-                    .as_object()
-                    .map(|m| m.keys().collect())
-                    .unwrap_or_default();
-                details.insert("draft_config_fields".into(), json!(keys));
-            }
-            if let Some(Value::Object(changes)) = &update.secrets {
-                let keys: Vec<&String> = changes.keys().collect();
-                details.insert("draft_secret_fields".into(), json!(keys));
-            }
-            channel.draft = Some(ChannelDraft {
-                config: registry::with_defaults(&channel.protocol, &config),
-                credentials,
-                updated_at: switchboard_domain::now(),
-            });
-        }
-        self.save(p, channel, "channel.updated", Value::Object(details), None)
-            .await
-    }
-
-    /// Makes the draft live: its config, and its credentials when it has new ones. The channel
-    /// goes back to `pending` until a test or traffic proves the new configuration works.
-    pub async fn publish_channel(&self, p: &Principal, id: ChannelId) -> CoreResult<ChannelInfo> {
-        p.require(Scope::ChannelsManage)?;
-        let mut channel = self.channel_for(p, id).await?;
-        let Some(draft) = channel.draft.take() else {
-            return Err(CoreError::validation(
-                "draft",
-                "there is no draft to publish",
-            ));
-        };
-        if let Some(blob) = &draft.credentials {
-            let key = self.master_key();
-            let secrets = secrets::open_json(key, id, Slot::DraftCredentials, blob)?;
-            channel.credentials = secrets::seal_json(key, id, Slot::Credentials, &secrets);
-        }
-        channel.account = registry::account_of(&channel.protocol, &draft.config);
-        channel.config = draft.config;
-        if channel.status != ChannelStatus::Disabled {
-            channel.status = ChannelStatus::Pending;
-        }
-        channel.last_error = None;
-        channel.last_error_at = None;
-        let details =
-            json!({ "new_credentials": draft.credentials.is_some(), "account": channel.account });
-        self.save(p, channel, "channel.published", details, None)
-            .await
-    }
-
-    /// Stops sending and refuses inbound webhooks until enabled again.
-    pub async fn disable_channel(&self, p: &Principal, id: ChannelId) -> CoreResult<ChannelInfo> {
-        p.require(Scope::ChannelsManage)?;
-        let mut channel = self.channel_for(p, id).await?;
-        if channel.status == ChannelStatus::Disabled {
-            return self.info(channel, None);
-        }
-        channel.status = ChannelStatus::Disabled;
-        self.save(p, channel, "channel.disabled", json!({}), None)
-            .await
-    }
-
-    /// Back to `pending` (a test or traffic makes it active).
-    pub async fn enable_channel(&self, p: &Principal, id: ChannelId) -> CoreResult<ChannelInfo> {
-        p.require(Scope::ChannelsManage)?;
-        let mut channel = self.channel_for(p, id).await?;
-        if channel.status != ChannelStatus::Disabled {
-            return self.info(channel, None);
-        }
-        channel.status = ChannelStatus::Pending;
-        self.save(p, channel, "channel.enabled", json!({}), None)
-            .await
-    }
-
-    pub async fn delete_channel(&self, p: &Principal, id: ChannelId) -> CoreResult<()> {
-        p.require(Scope::ChannelsManage)?;
-        let channel = self.channel_for(p, id).await?;
-        let effects = audit::effects(p, "channel.deleted", "channel", id, describe(&channel));
-        self.store.delete_channel(p.org(), id, &effects).await?;
-        self.forget_connector(id);
-        Ok(())
-    }
-
-    /// A new webhook secret (verify token), answered in full this once; the old one stops working.
-    pub async fn regenerate_webhook_secret(
-        &self,
-        p: &Principal,
-        id: ChannelId,
-    ) -> CoreResult<ChannelInfo> {
-        p.require(Scope::ChannelsManage)?;
-        let mut channel = self.channel_for(p, id).await?;
-        let secret = crate::tokens::new_token();
-        channel.webhook_secret = secrets::seal(
-            self.master_key(),
-            id,
-            Slot::WebhookSecret,
-            secret.as_bytes(),
-        );
-        self.save(
-            p,
-            channel,
-            "channel.webhook_secret_regenerated",
-            json!({}),
-            Some(secret),
-        )
-        .await
     }
 
     /// Writes `channel` with a fresh `updated_at` (which retires its cached connector) and an
