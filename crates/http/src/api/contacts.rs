@@ -5,6 +5,10 @@
 //! tag must be present), `attr.<name>=<JSON value>` (one; a value that is not JSON is taken as a
 //! string, so `attr.plan=gold` and `attr.plan="gold"` are the same and `attr.n=5` is the number),
 //! `blocked=true|false`, `channel=<channel id>` (contacts with an identity there).
+//!
+//! A caller restricted to channels (API key or member) reads only contacts with an identity on
+//! its channels (others answer 404) and may not create, change, upsert or delete contacts
+//! (`403 channel_not_allowed`): contacts are organization-wide, see `core::contacts`.
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
