@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod messages;
 pub mod orgs;
 pub mod page;
+pub mod search;
 pub mod sessions;
 pub mod teams;
 pub mod users;
@@ -44,6 +45,7 @@ pub use messages::{
 };
 pub use orgs::{Org, OrgSetup, OrgStore};
 pub use page::{Page, PageRequest};
+pub use search::{MessageSearch, QueryError, SearchQuery, SearchStore};
 pub use sessions::{Session, SessionStore};
 pub use teams::{Team, TeamStore};
 pub use users::{LoginThrottle, Member, Membership, User, UserStore};
