@@ -251,3 +251,25 @@ both_backends! {
         assert_eq!(sb.outbox(&ch.phone_number_id).await.len(), 1, "sent twice");
     }
 }
+
+both_backends! {
+    async fn the_senders_rate_spaces_the_sends(app) {
+        let ch = app.whatsapp_channel().await;
+        let sb = Sandbox::of(&app).await;
+        // Four per second: six sends need at least five intervals of 250 ms.
+        let mut config = ch.json["config"].clone();
+        config["messages_per_second"] = json!(4);
+        let path = format!("/v1/channels/{}", ch.id);
+        app.patch_json(&path, json!({"config": config})).await.assert_status(200);
+        app.post_json(&format!("{path}/publish"), json!({})).await.assert_status(200);
+        sb.customer_writes(&ch.phone_number_id, CUSTOMER, "Tell me everything").await;
+        for i in 0..6 {
+            send_text(&app, ch.id, CUSTOMER, &format!("part {i}")).await.assert_status(202);
+        }
+        let started = std::time::Instant::now();
+        app.run_pending_jobs().await;
+        let took = started.elapsed();
+        assert_eq!(sb.outbox(&ch.phone_number_id).await.len(), 6);
+        assert!(took >= std::time::Duration::from_millis(1200), "not spaced: {took:?}");
+    }
+}
