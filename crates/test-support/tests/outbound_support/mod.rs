@@ -1,5 +1,6 @@
 //! Helpers of the outbound tests: the sandbox's control API (customers writing in, armed faults,
 //! the outbox) and waiting for a message's status.
+#![allow(dead_code, reason = "each test file uses its own part of the helpers")]
 
 use std::time::{Duration, Instant};
 
