@@ -25,6 +25,7 @@ mod messages;
 mod migrate;
 mod orgs;
 mod resolve;
+mod search;
 mod sessions;
 mod statuses;
 mod teams;

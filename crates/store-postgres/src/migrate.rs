@@ -20,6 +20,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_messaging",
         include_str!("../migrations/0002_messaging.sql"),
     ),
+    ("0003_search", include_str!("../migrations/0003_search.sql")),
 ];
 
 /// PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN - 1).

@@ -27,6 +27,7 @@ mod outbound;
 #[cfg(test)]
 mod plans;
 mod read_pool;
+mod search;
 mod sessions;
 mod teams;
 mod users;

@@ -20,6 +20,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_messaging",
         include_str!("../migrations/0002_messaging.sql"),
     ),
+    (
+        3,
+        "0003_search",
+        include_str!("../migrations/0003_search.sql"),
+    ),
 ];
 
 /// Applies every pending migration; returns the names of those applied now.
@@ -69,7 +74,10 @@ mod tests {
     fn applies_once_in_order() {
         let mut conn = Connection::open_in_memory().unwrap();
         let names = run(&mut conn).unwrap();
-        assert_eq!(names, vec!["0001_foundation", "0002_messaging"]);
+        assert_eq!(
+            names,
+            vec!["0001_foundation", "0002_messaging", "0003_search"]
+        );
         assert!(
             run(&mut conn).unwrap().is_empty(),
             "second run applies nothing"
@@ -81,7 +89,7 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(versions, vec![1, 2]);
+        assert_eq!(versions, vec![1, 2, 3]);
         for (i, (v, _, _)) in MIGRATIONS.iter().enumerate() {
             assert_eq!(*v, i as i64 + 1, "versions are contiguous");
         }

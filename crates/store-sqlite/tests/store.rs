@@ -404,7 +404,10 @@ async fn migrate_alone_applies_each_migration_once() {
     let applied = switchboard_store_sqlite::SqliteStore::migrate(&config)
         .await
         .unwrap();
-    assert_eq!(applied, vec!["0001_foundation", "0002_messaging"]);
+    assert_eq!(
+        applied,
+        vec!["0001_foundation", "0002_messaging", "0003_search"]
+    );
     assert!(
         switchboard_store_sqlite::SqliteStore::migrate(&config)
             .await

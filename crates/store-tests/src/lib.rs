@@ -25,6 +25,7 @@ pub mod org_setup;
 pub mod orgs;
 pub mod races;
 pub mod reactions;
+pub mod search;
 pub mod sessions;
 pub mod statuses;
 pub mod teams;
@@ -230,6 +231,13 @@ macro_rules! conformance_suite {
             events {
                 events_list_oldest_first_with_filters,
                 refused_change_writes_no_event,
+            }
+            search {
+                search_matches_words_prefixes_case_and_diacritics,
+                search_never_sees_another_org,
+                search_filters_by_channel_conversation_direction_and_allowed_channels,
+                search_pages_newest_first,
+                search_treats_query_syntax_as_plain_words,
             }
         );
     };

@@ -68,6 +68,7 @@ pub trait Store:
     + ConversationStore
     + MessageStore
     + EventStore
+    + SearchStore
     + Send
     + Sync
     + 'static

@@ -111,7 +111,10 @@ mod tests {
         let q = SearchQuery::parse(r#"  "Ada*  NEAR(love, 3) ' OR 1=1 -- "#).unwrap();
         assert_eq!(q.words(), ["ada", "near", "love", "3", "or", "1"]);
         assert_eq!(q.fts5(), r#""ada"* "near"* "love"* "3"* "or"* "1"*"#);
-        assert_eq!(q.tsquery(), "'ada':* & 'near':* & 'love':* & '3':* & 'or':* & '1':*");
+        assert_eq!(
+            q.tsquery(),
+            "'ada':* & 'near':* & 'love':* & '3':* & 'or':* & '1':*"
+        );
     }
 
     #[test]
