@@ -70,6 +70,19 @@ impl<K: Eq + Hash + Clone> SendLimiter<K> {
         tats.insert(key.clone(), due + interval);
         Slot::Wait(wait)
     }
+
+    /// The provider throttled `key` (WhatsApp 130429): no slot of it is given before `pause` from
+    /// now, so the sender's other messages back off too instead of each hitting the limit.
+    pub fn hold(&self, key: &K, pause: Duration) {
+        self.hold_at(key, pause, Instant::now());
+    }
+
+    fn hold_at(&self, key: &K, pause: Duration, now: Instant) {
+        let until = now + pause;
+        let mut tats = self.tats.lock();
+        let tat = tats.entry(key.clone()).or_insert(until);
+        *tat = (*tat).max(until);
+    }
 }
 
 #[cfg(test)]
@@ -126,5 +139,18 @@ mod tests {
                 Slot::Wait(Duration::from_secs(60))
             );
         }
+    }
+
+    #[test]
+    fn a_hold_pushes_the_senders_next_slot() {
+        let l = SendLimiter::new(Duration::from_secs(1));
+        let t0 = Instant::now();
+        l.hold_at(&"a", 400 * MS, t0);
+        assert_eq!(l.acquire_at(&"a", 10.0, t0), Slot::Wait(400 * MS));
+        assert_eq!(l.acquire_at(&"a", 10.0, t0), Slot::Wait(500 * MS));
+        // A shorter hold never pulls slots earlier.
+        l.hold_at(&"a", 10 * MS, t0);
+        assert_eq!(l.acquire_at(&"a", 10.0, t0), Slot::Wait(600 * MS));
+        assert_eq!(l.acquire_at(&"b", 10.0, t0), Slot::Wait(Duration::ZERO));
     }
 }

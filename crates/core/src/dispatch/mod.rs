@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use switchboard_connectors::{OutboundMessage, registry};
+use switchboard_connectors::{OutboundMessage, SendAction, registry};
 use switchboard_domain::content::OutboundContent;
 use switchboard_domain::{ChannelId, ChannelStatus, MessageId, MessageStatus, OrgId};
 use switchboard_jobs::{JobError, JobHandler};
@@ -155,6 +155,9 @@ impl Dispatcher {
         match sent {
             Ok(r) => receipt::record(&self.core, &message, &channel, &r.provider_message_id).await,
             Err(e) => {
+                if let SendAction::RateLimited(pause) = e.action {
+                    self.limiter.hold(&channel.id, pause);
+                }
                 match failure::decide(&e, last_attempt) {
                     failure::Decision::Retry { error, after } => Err(JobError::Retry {
                         error,
