@@ -17,6 +17,7 @@ use switchboard_store::ChannelFilter;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Caller, Json, Path, Query};
+use crate::idempotency::SecretFields;
 use crate::pagination::{PageOf, PageParams};
 use crate::{ApiError, AppState};
 pub use view::{ChannelView, ConnectionTestView, ProtocolView};
@@ -78,6 +79,10 @@ pub struct ChannelListParams {
     /// Only channels in this status.
     pub status: Option<String>,
 }
+
+/// The answers that reveal the verify token keep it out of the idempotency table: a replay
+/// answers `handoff: null` (regenerate again to see a token).
+const HANDOFF: &[&str] = &["handoff"];
 
 /// The hub's external base URL: the configured one, else the request's own host.
 fn public_base(s: &AppState, headers: &HeaderMap) -> String {
@@ -154,7 +159,9 @@ pub async fn create_channel(
     };
     let info = s.core.create_channel(&p, new).await?;
     let view = ChannelView::new(info, &public_base(&s, &headers));
-    Ok((StatusCode::CREATED, JsonOut(view)).into_response())
+    let mut res = (StatusCode::CREATED, JsonOut(view)).into_response();
+    res.extensions_mut().insert(SecretFields(HANDOFF));
+    Ok(res)
 }
 
 #[utoipa::path(get, path = "/v1/channels/{id}", tag = "channels",
@@ -234,12 +241,22 @@ action!(
     enable_channel,
     "Turns a disabled channel back on (`pending`)."
 );
-action!(
-    regenerate_webhook_secret,
-    "/v1/channels/{id}/regenerate-webhook-secret",
-    regenerate_webhook_secret,
-    "A new verify token, shown in full in this answer only; the old one stops working."
-);
+/// A new verify token, shown in full in this answer only; the old one stops working.
+#[utoipa::path(post, path = "/v1/channels/{id}/regenerate-webhook-secret", tag = "channels",
+    params(("id" = Uuid, Path), crate::openapi::IdempotencyKey),
+    responses((status = 200, body = ChannelView), crate::openapi::Errors))]
+pub async fn regenerate_webhook_secret(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    headers: HeaderMap,
+    Path(id): Path<ChannelId>,
+) -> Result<Response, ApiError> {
+    let info = s.core.regenerate_webhook_secret(&p, id).await?;
+    let view = ChannelView::new(info, &public_base(&s, &headers));
+    let mut res = JsonOut(view).into_response();
+    res.extensions_mut().insert(SecretFields(HANDOFF));
+    Ok(res)
+}
 
 #[utoipa::path(post, path = "/v1/channels/{id}/test", tag = "channels",
     params(("id" = Uuid, Path), crate::openapi::IdempotencyKey),
