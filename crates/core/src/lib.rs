@@ -19,6 +19,7 @@ pub mod orgs;
 pub mod passwords;
 pub mod principal;
 pub mod sealing;
+pub mod search;
 pub mod send;
 pub mod sessions;
 pub mod settings;
