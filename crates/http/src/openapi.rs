@@ -110,10 +110,12 @@ impl Modify for Security {
         api::channels::test_channel, api::channels::regenerate_webhook_secret,
         api::messages::send_message, api::messages::get_message,
         api::messages::list_conversation_messages,
+        api::search::search_messages, api::transcripts::export_transcript,
     ),
     components(schemas(Problem, views::OrgView, views::MemberView, views::TeamView,
         views::ApiKeyView, views::CreatedApiKeyView, views::AuditEntryView, views::MeView,
-        PageOf<views::ApiKeyView>, api::messages::MessageView, api::messages::SentMessageView)),
+        PageOf<views::ApiKeyView>, api::messages::MessageView, api::messages::SentMessageView,
+        PageOf<api::search::MessageSummaryView>, api::transcripts::TranscriptView)),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
 )]

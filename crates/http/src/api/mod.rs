@@ -7,8 +7,10 @@ pub mod channels;
 pub mod me;
 pub mod messages;
 pub mod orgs;
+pub mod search;
 pub mod sessions;
 pub mod teams;
+pub mod transcripts;
 pub mod users;
 
 use axum::Router;
@@ -29,6 +31,8 @@ pub fn authenticated() -> Router<AppState> {
         .merge(audit::router())
         .merge(channels::router())
         .merge(messages::router())
+        .merge(search::router())
+        .merge(transcripts::router())
 }
 
 /// Routes open to anyone (signing in).
