@@ -153,3 +153,45 @@ mod tests {
         .unwrap();
     }
 }
+
+#[cfg(test)]
+mod plan {
+    use rusqlite::Connection;
+
+    use crate::migrate;
+
+    /// The FTS index drives the search and each hit reaches its message by rowid: no table scan,
+    /// whatever the organization's size. (Hits are then sorted newest first: as many as match.)
+    #[test]
+    fn search_starts_from_the_index() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        migrate::run(&mut conn).expect("migrate");
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", *super::SEARCH))
+            .expect("plan");
+        let mut params = vec![rusqlite::types::Value::Null; stmt.parameter_count()];
+        params[0] = rusqlite::types::Value::Text("\"word\"*".to_owned());
+        let lines: Vec<String> = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| r.get(3))
+            .expect("plan rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("plan");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("SCAN f VIRTUAL TABLE INDEX")),
+            "{lines:#?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("SEARCH m USING INTEGER PRIMARY KEY")),
+            "{lines:#?}"
+        );
+        let scans: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.starts_with("SCAN") && !l.contains("VIRTUAL TABLE"))
+            .collect();
+        assert!(scans.is_empty(), "{lines:#?}");
+    }
+}
