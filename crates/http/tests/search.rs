@@ -151,3 +151,41 @@ both_backends! {
         app.assert_tenant_isolation().await;
     }
 }
+
+#[tokio::test]
+async fn search_and_transcript_are_documented() {
+    use switchboard_test_support::{Auth, Backend};
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("app");
+    let res = app
+        .call(Method::GET, "/v1/openapi.json")
+        .auth(Auth::None)
+        .send()
+        .await;
+    let doc = res.assert_status(200);
+    let search = &doc["paths"]["/v1/messages/search"]["get"];
+    let params: Vec<&str> = search["parameters"]
+        .as_array()
+        .expect("search parameters")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    for name in [
+        "q",
+        "channel",
+        "conversation",
+        "direction",
+        "limit",
+        "cursor",
+    ] {
+        assert!(params.contains(&name), "{name} missing from {params:?}");
+    }
+    let transcript = &doc["paths"]["/v1/conversations/{id}/transcript"]["get"];
+    let ok = &transcript["responses"]["200"]["content"];
+    assert!(ok["text/plain"].is_object(), "{ok}");
+    assert_eq!(
+        ok["application/json"]["schema"]["$ref"],
+        "#/components/schemas/TranscriptView"
+    );
+    assert!(doc["components"]["schemas"]["TranscriptView"].is_object());
+    assert!(doc["components"]["schemas"]["MessageSummaryView"].is_object());
+}

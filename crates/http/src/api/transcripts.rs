@@ -113,8 +113,9 @@ impl From<Transcript> for TranscriptView {
 #[utoipa::path(get, path = "/v1/conversations/{id}/transcript", tag = "conversations",
     params(("id" = Uuid, Path), TranscriptParams),
     responses(
-        (status = 200, description = "`format=text`: one line per message", content_type = "text/plain", body = String),
-        (status = 200, description = "`format=json`", body = TranscriptView),
+        (status = 200, description = "`format=text`: one line per message; `format=json`: the \
+            transcript as data. Either way an attachment.",
+            content((String = "text/plain"), (TranscriptView = "application/json"))),
         crate::openapi::Errors))]
 pub async fn export_transcript(
     State(s): State<AppState>,
