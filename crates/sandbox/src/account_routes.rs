@@ -1,6 +1,7 @@
 //! The control API for business numbers: `POST /sandbox/v1/accounts` creates one with fresh ids
 //! and credentials (so every test or demo channel gets a number of its own), `GET` lists them,
-//! `PATCH /sandbox/v1/accounts/{phone_number_id}` re-points its webhook URL (or rate).
+//! `PATCH /sandbox/v1/accounts/{phone_number_id}` re-points its webhook URL (or its verify token
+//! or rate).
 //! Credentials are answered in full: this is the provider's console, not the hub.
 
 use std::sync::Arc;
@@ -37,7 +38,7 @@ const CREATE_FIELDS: &[&str] = &[
     "webhook_url",
     "messages_per_second",
 ];
-const UPDATE_FIELDS: &[&str] = &["webhook_url", "messages_per_second"];
+const UPDATE_FIELDS: &[&str] = &["webhook_url", "verify_token", "messages_per_second"];
 
 /// The account as the control API shows it.
 fn view(a: &WhatsAppAccount) -> Value {
@@ -116,6 +117,7 @@ async fn update(
     let body = control_body(&body)?;
     refuse_unknown(&body, UPDATE_FIELDS)?;
     let url = webhook_url(&body)?;
+    let verify_token = text(&body, "verify_token")?;
     let mps = rate(&body)?;
     let updated = {
         let mut accounts = state.accounts.write();
@@ -129,6 +131,9 @@ async fn update(
         let mut next = WhatsAppAccount::clone(slot);
         if let Some(url) = url {
             next.webhook_url = url;
+        }
+        if let Some(token) = verify_token {
+            next.verify_token = token;
         }
         if let Some(mps) = mps {
             next.messages_per_second = mps;

@@ -55,11 +55,13 @@ async fn a_new_account_works_at_once_and_its_webhooks_follow_the_patched_url() {
     let (status, patched) = patch_json(
         &sandbox,
         &format!("/sandbox/v1/accounts/{number}"),
-        &json!({"webhook_url": hub.url}),
+        &json!({"webhook_url": hub.url, "verify_token": "hub-token"}),
     )
     .await;
     assert_eq!(status, 200, "{patched}");
     assert_eq!(patched["webhook_url"], hub.url.as_str());
+    assert_eq!(patched["verify_token"], "hub-token");
+    assert_eq!(patched["access_token"], token.as_str(), "the rest is kept");
 
     let (status, answer) = post_json(
         &sandbox,
