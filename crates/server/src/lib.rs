@@ -74,7 +74,9 @@ pub async fn serve_with_store(
 /// node's per-sender rate limiter, so a process builds one runner.
 pub fn workers(core: &Core, store: Arc<dyn Store>, config: &Config) -> switchboard_jobs::Runner {
     let runner = switchboard_jobs::Runner::new(store.clone(), config.jobs.runner())
-        .register(core.dispatcher());
+        .register(core.dispatcher())
+        // Inbound media is downloaded while the provider still has it, into the data dir.
+        .register(core.media_fetcher(config.data_dir.join("media")));
     maintenance::register(runner, store)
 }
 
