@@ -24,7 +24,12 @@ AS $$
         regexp_replace(normalize(t, NFD), '[\u0300-\u036f]', '', 'g'), '[[:punct:]]', ' ', 'g')
 $$;
 
+-- Only a text's first 100,000 characters are indexed: a tsvector holds at most 1 MB, and a longer
+-- one would make storing the message itself fail. Providers cap texts far below that (WhatsApp:
+-- 4,096), so in practice every word is searchable.
 ALTER TABLE messages ADD COLUMN text_search tsvector
-    GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(search_fold(text), ''))) STORED;
+    GENERATED ALWAYS AS (
+        to_tsvector('simple'::regconfig, coalesce(search_fold(left(text, 100000)), ''))
+    ) STORED;
 
 CREATE INDEX messages_text_search ON messages USING gin (text_search);
