@@ -90,17 +90,31 @@ both_backends! {
         assert_eq!(res.text, "1234567890");
         assert!(res.header("content-type").is_some_and(|c| c.starts_with("text/plain")));
 
-        // The sandbox's number was made with its own token, not the channel's: Meta's
-        // verification from that side is refused.
-        let shake = sb
-            .control(
-                reqwest::Method::POST,
-                "/sandbox/v1/handshake",
-                Some(json!({"phone_number_id": ch.phone_number_id})),
-            )
-            .await;
-        assert_eq!(shake["verified"], false, "{shake}");
-        assert_eq!(shake["status"], 403, "{shake}");
+        // Meta's own verification, from the sandbox: with the channel's token it passes, with
+        // any other token the hub refuses it.
+        let shake = |token: String| {
+            let sb = &sb;
+            let number = ch.phone_number_id.clone();
+            async move {
+                sb.control(
+                    reqwest::Method::PATCH,
+                    &format!("/sandbox/v1/accounts/{number}"),
+                    Some(json!({"verify_token": token})),
+                )
+                .await;
+                sb.control(
+                    reqwest::Method::POST,
+                    "/sandbox/v1/handshake",
+                    Some(json!({"phone_number_id": number})),
+                )
+                .await
+            }
+        };
+        let good = shake(ch.verify_token.clone()).await;
+        assert_eq!(good["verified"], true, "{good}");
+        let bad = shake("not-the-token".to_owned()).await;
+        assert_eq!(bad["verified"], false, "{bad}");
+        assert_eq!(bad["status"], 403, "{bad}");
 
         let get = |query: String| {
             app.call(reqwest::Method::GET, &format!("/hooks/{}?{query}", ch.id))
