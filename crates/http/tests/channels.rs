@@ -140,3 +140,17 @@ both_backends! {
         assert!(tested["error"].is_string());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_configured_public_base_url_names_the_inbound_url() {
+    let mut options = switchboard_test_support::TestOptions::default();
+    options.http.public_base_url = Some("https://hub.example.test/".into());
+    let app = TestApp::spawn_with(switchboard_test_support::Backend::Sqlite, options)
+        .await
+        .expect("SQLite app");
+    let ch = app.whatsapp_channel().await;
+    assert_eq!(
+        ch.json["handoff"]["inbound_url"],
+        format!("https://hub.example.test/hooks/{}", ch.id)
+    );
+}

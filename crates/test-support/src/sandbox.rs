@@ -95,10 +95,16 @@ impl SandboxHandle {
 
     /// Points a number's webhooks at `url`.
     pub async fn set_webhook_url(&self, phone_number_id: &str, url: &str) -> Value {
+        self.update_account(phone_number_id, json!({ "webhook_url": url }))
+            .await
+    }
+
+    /// Changes a number (`webhook_url`, `verify_token`, `messages_per_second`).
+    pub async fn update_account(&self, phone_number_id: &str, changes: Value) -> Value {
         self.control(
             Method::PATCH,
             &format!("/sandbox/v1/accounts/{phone_number_id}"),
-            Some(json!({ "webhook_url": url })),
+            Some(changes),
         )
         .await
     }
@@ -147,8 +153,16 @@ impl TestApp {
             .as_str()
             .and_then(|s| s.parse().ok())
             .expect("channel id");
+        let verify_token = text(&json["handoff"], "verify_token");
+        // The number's handshake then presents the channel's token, as an admin would set it.
         sandbox
-            .set_webhook_url(&phone_number_id, &format!("{}/hooks/{id}", self.base_url))
+            .update_account(
+                &phone_number_id,
+                json!({
+                    "webhook_url": format!("{}/hooks/{id}", self.base_url),
+                    "verify_token": verify_token,
+                }),
+            )
             .await;
         ChannelFixture {
             id,
@@ -157,7 +171,7 @@ impl TestApp {
             display_phone_number: text(&account, "display_phone_number"),
             access_token: text(&account, "access_token"),
             app_secret: text(&account, "app_secret"),
-            verify_token: text(&json["handoff"], "verify_token"),
+            verify_token,
             json,
         }
     }
