@@ -37,6 +37,8 @@ pub struct Problem {
     pub expected: Option<String>,
     /// With `unsupported_content`: the content kinds the channel can carry.
     pub supported: Option<Vec<String>>,
+    /// With `contact_exists`: the contact that already holds the phone, e-mail or external id.
+    pub existing_id: Option<String>,
 }
 
 /// The error answers every endpoint may give.
@@ -111,6 +113,13 @@ impl Modify for Security {
         api::messages::send_message, api::messages::get_message,
         api::messages::list_conversation_messages,
         api::search::search_messages, api::transcripts::export_transcript,
+        api::contacts::list_contacts, api::contacts::create_contact, api::contacts::get_contact,
+        api::contacts::update_contact, api::contacts::delete_contact,
+        api::contacts::list_identities, api::contacts::upsert_by_phone,
+        api::contacts::upsert_by_email, api::contacts::upsert_by_external_id,
+        api::conversations::list_conversations, api::conversations::get_conversation,
+        api::conversations::update_conversation, api::conversations::add_note,
+        api::conversations::list_events, api::conversations::mark_read,
     ),
     components(schemas(Problem, views::OrgView, views::MemberView, views::TeamView,
         views::ApiKeyView, views::CreatedApiKeyView, views::AuditEntryView, views::MeView,

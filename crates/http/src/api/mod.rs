@@ -4,6 +4,8 @@
 pub mod api_keys;
 pub mod audit;
 pub mod channels;
+pub mod contacts;
+pub mod conversations;
 pub mod me;
 pub mod messages;
 pub mod orgs;
@@ -33,6 +35,8 @@ pub fn authenticated() -> Router<AppState> {
         .merge(messages::router())
         .merge(search::router())
         .merge(transcripts::router())
+        .merge(contacts::router())
+        .merge(conversations::router())
 }
 
 /// Routes open to anyone (signing in).
