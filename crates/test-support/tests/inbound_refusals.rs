@@ -164,3 +164,37 @@ both_backends! {
         assert!(conversations(&app, ch.id).await.is_empty());
     }
 }
+
+/// The API's per-caller limiter never throttles a provider: a burst of customer messages must
+/// not turn into 429s and retries. The limiter is in memory, the same on both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hooks_are_not_rate_limited_like_the_api() {
+    let mut options = switchboard_test_support::TestOptions::default();
+    options.http.rate_limit_per_minute = 2;
+    let app = switchboard_test_support::TestApp::spawn_with(
+        switchboard_test_support::Backend::Sqlite,
+        options,
+    )
+    .await
+    .expect("SQLite app");
+    let ch = app.whatsapp_channel().await;
+    let sb = Sandbox::of(&app).await;
+    let payload = envelope(&ch.phone_number_id, vec![text_message("wamid.burst", "hi")]);
+    let delivery = sb
+        .webhook(&ch.phone_number_id, payload, Value::Bool(true))
+        .await;
+    assert_eq!(delivery["attempts"][0]["status"], 200, "{delivery}");
+    let body = delivery["body"].as_str().expect("body");
+    let signature = delivery["signature"].as_str();
+    for _ in 0..5 {
+        post_hook(&app, ch.id, body, signature)
+            .await
+            .assert_status(200);
+    }
+    // The API itself is limited at two a minute (creating the channel took its share).
+    let mut limited = false;
+    for _ in 0..3 {
+        limited |= app.get("/v1/conversations").await.status == 429;
+    }
+    assert!(limited, "the API limiter is on in this app");
+}
