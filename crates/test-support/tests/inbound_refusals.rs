@@ -31,6 +31,20 @@ both_backends! {
         res.assert_problem(401, "webhook_signature_invalid");
 
         assert!(conversations(&app, ch.id).await.is_empty(), "nothing stored");
+
+        // Refusals are counted by reason.
+        let metrics = app
+            .call(reqwest::Method::GET, "/metrics")
+            .auth(Auth::None)
+            .send()
+            .await;
+        assert!(
+            metrics.text.lines().any(|l| l.starts_with("switchboard_webhooks_rejected_total")
+                && l.contains("reason=\"webhook_signature_invalid\"")),
+            "{}",
+            metrics.text
+        );
+        assert!(metrics.text.contains("switchboard_webhooks_received_total"));
     }
 
     async fn bodies_that_are_not_the_envelope_are_malformed(app) {
