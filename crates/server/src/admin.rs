@@ -24,7 +24,7 @@ pub(crate) async fn open(
     config.log.level = "warn".into();
     crate::telemetry::init(&config.log)?;
     let store = crate::store::open(&config).await?;
-    let master_key = crate::master_key::load_or_create(&config)?;
+    let master_key = crate::master_key::load_or_ephemeral(&config)?;
     Ok((
         Core::new(store.clone(), config.core.clone(), master_key),
         store,

@@ -17,7 +17,7 @@ pub async fn announce(
     store: Arc<dyn Store>,
     addr: SocketAddr,
 ) -> anyhow::Result<()> {
-    let master_key = crate::master_key::load_or_create(config)?;
+    let master_key = crate::master_key::load_for_serve(config)?;
     let core = Core::new(store.clone(), config.core.clone(), master_key);
     let name = Name::parse(DEMO_ORG)?;
     let (org_id, secret) = match find_org(&store, &name).await? {

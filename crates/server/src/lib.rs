@@ -40,7 +40,7 @@ pub async fn serve_with_store(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let master_key = master_key::load_or_create(&config)?;
+    let master_key = master_key::load_for_serve(&config)?;
     let core = Core::new(store.clone(), config.core.clone(), master_key);
     let app = switchboard_http::router(core.clone(), config.http.clone());
 

@@ -1,7 +1,9 @@
 //! Where the master key comes from: `master_key` (e.g. `SWITCHBOARD_MASTER_KEY`) when set, else the
-//! key file, created with a fresh random key and mode 0600 on first run (PRODUCT §16). A key file
-//! that exists but does not hold a valid key is an error, never silently replaced: replacing it
-//! would make every sealed credential unreadable.
+//! key file. With embedded SQLite the file is created with a fresh random key and mode 0600 on first
+//! run (PRODUCT §16); with PostgreSQL it must be given, because several nodes share that database
+//! and a key one node made for itself would leave the others unable to open what it sealed. A key
+//! file that exists but does not hold a valid key is an error, never silently replaced: replacing
+//! it would make every sealed credential unreadable.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,16 +21,42 @@ pub fn key_file(config: &Config) -> PathBuf {
         .unwrap_or_else(|| config.data_dir.join("master.key"))
 }
 
-/// Loads the master key, creating the key file when neither it nor `master_key` exists.
-pub fn load_or_create(config: &Config) -> anyhow::Result<MasterKey> {
+/// The key `serve` runs with: the configured one, or the key file; a missing file is created on
+/// embedded SQLite and refused on PostgreSQL with a message saying how to provide the key.
+pub fn load_for_serve(config: &Config) -> anyhow::Result<MasterKey> {
+    if let Some(key) = load_existing(config)? {
+        return Ok(key);
+    }
+    let path = key_file(config);
+    anyhow::ensure!(
+        config.database_url.is_none(),
+        "no master key: with PostgreSQL every node needs the same one. Set SWITCHBOARD_MASTER_KEY \
+         to 32 random bytes in base64 (e.g. `head -c 32 /dev/urandom | base64`) or master_key_file \
+         to a file holding it ({} does not exist)",
+        path.display()
+    );
+    create(&path)
+}
+
+/// The key for operator commands, which seal nothing yet: the installation's key when there is
+/// one, else a throwaway key, so that `org create` never leaves a key file behind.
+pub fn load_or_ephemeral(config: &Config) -> anyhow::Result<MasterKey> {
+    Ok(load_existing(config)?.unwrap_or_else(|| MasterKey::generate().0))
+}
+
+/// The configured key, or the key file's; `None` when neither exists.
+fn load_existing(config: &Config) -> anyhow::Result<Option<MasterKey>> {
     if let Some(text) = &config.master_key {
-        return MasterKey::from_base64(text.expose()).context("master_key");
+        return MasterKey::from_base64(text.expose())
+            .context("master_key")
+            .map(Some);
     }
     let path = key_file(config);
     match std::fs::read_to_string(&path) {
         Ok(text) => MasterKey::from_base64(&text)
-            .with_context(|| format!("master key file {}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(&path),
+            .with_context(|| format!("master key file {}", path.display()))
+            .map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
@@ -77,7 +105,7 @@ mod tests {
     fn first_run_creates_a_private_key_file_and_later_runs_reuse_it() {
         let dir = tempfile::tempdir().unwrap();
         let config = config_in(dir.path());
-        let key = load_or_create(&config).unwrap();
+        let key = load_for_serve(&config).unwrap();
         let sealed = key.seal(b"token", b"ctx");
         let path = dir.path().join("master.key");
         #[cfg(unix)]
@@ -86,7 +114,7 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        let again = load_or_create(&config).unwrap();
+        let again = load_for_serve(&config).unwrap();
         assert_eq!(again.open(&sealed, b"ctx").unwrap(), b"token");
     }
 
@@ -98,19 +126,39 @@ mod tests {
             master_key: Some(text.into()),
             ..config_in(dir.path())
         };
-        load_or_create(&config).unwrap();
+        load_for_serve(&config).unwrap();
         assert!(
             !dir.path().join("master.key").exists(),
             "no file when configured"
         );
 
         std::fs::write(dir.path().join("master.key"), "garbage").unwrap();
-        let err = load_or_create(&config_in(dir.path())).unwrap_err();
+        let err = load_for_serve(&config_in(dir.path())).unwrap_err();
         assert!(format!("{err:#}").contains("master key file"), "{err:#}");
         assert_eq!(
             std::fs::read_to_string(dir.path().join("master.key")).unwrap(),
             "garbage",
             "a bad key file is never replaced"
+        );
+    }
+
+    #[test]
+    fn postgres_needs_a_given_key_and_commands_leave_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            database_url: Some("postgres://127.0.0.1/x".into()),
+            ..config_in(dir.path())
+        };
+        let err = load_for_serve(&config).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("SWITCHBOARD_MASTER_KEY"),
+            "{err:#}"
+        );
+        load_or_ephemeral(&config).unwrap();
+        load_or_ephemeral(&config_in(dir.path())).unwrap();
+        assert!(
+            !dir.path().join("master.key").exists(),
+            "commands never write a key"
         );
     }
 }

@@ -264,7 +264,14 @@ async fn cli_and_api_on_postgres() {
     };
     let target = Target {
         args: vec!["--database-url".into(), url],
-        envs: vec![("SWITCHBOARD_POSTGRES__SCHEMA".into(), schema)],
+        envs: vec![
+            ("SWITCHBOARD_POSTGRES__SCHEMA".into(), schema),
+            // With PostgreSQL the key is given, never made by a node (see master_key.rs).
+            (
+                "SWITCHBOARD_MASTER_KEY".into(),
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into(),
+            ),
+        ],
     };
     story(target).await;
 }
