@@ -93,6 +93,8 @@ pub struct TestApp {
     /// Channels made by `whatsapp_channel()`, for unique names.
     channel_count: std::sync::atomic::AtomicUsize,
     _guard: Guard,
+    /// The app's data directory (fetched media), so tests never write into the source tree.
+    _data_dir: tempfile::TempDir,
 }
 
 impl Drop for TestApp {
@@ -128,7 +130,9 @@ impl TestApp {
         };
         // A random key per app, given to the server too, so both open what the other sealed.
         let (master_key, master_key_text) = switchboard_core::sealing::MasterKey::generate();
+        let data_dir = tempfile::tempdir().expect("temp data dir");
         let mut config = switchboard::Config {
+            data_dir: data_dir.path().to_path_buf(),
             http: options.http.clone(),
             core: options.core.clone(),
             master_key: Some(Secret::new(master_key_text)),
@@ -166,6 +170,7 @@ impl TestApp {
             sandbox: tokio::sync::OnceCell::new(),
             channel_count: std::sync::atomic::AtomicUsize::new(0),
             _guard: guard,
+            _data_dir: data_dir,
         })
     }
 

@@ -6,6 +6,7 @@
 
 mod mapping;
 mod media_fetch;
+mod nul;
 mod render;
 mod status;
 mod webhook;

@@ -72,7 +72,8 @@ impl Core {
             account: channel.account.as_deref(),
             provider: connector.provider(),
         };
-        let mapped = map_events(&target, events);
+        let mut mapped = map_events(&target, events);
+        super::nul::scrub(&mut mapped.batch);
         for skip in &mapped.skipped {
             let raw = skip.raw.as_ref().map(|v| {
                 v.to_string()

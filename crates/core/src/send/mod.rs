@@ -7,7 +7,7 @@
 
 mod read;
 
-use switchboard_domain::content::{ContentKind, OutboundContent};
+use switchboard_domain::content::{ContentError, ContentKind, OutboundContent, Rule};
 use switchboard_domain::{
     Address, ChannelId, ChannelStatus, ConversationId, MessageId, MessageStatus, Scope, Sender,
 };
@@ -51,6 +51,7 @@ impl Core {
         let org = who.org();
         let id = MessageId::new();
         let content = serde_json::to_value(&req.content).map_err(CoreError::internal)?;
+        refuse_nul(&content)?;
         let request = OutboundRequest {
             id,
             channel_id: channel.id,
@@ -151,5 +152,49 @@ mod tests {
         assert_eq!(sender_of(&who), Sender::ApiKey(key));
         let org = switchboard_domain::OrgId::new();
         assert_eq!(sender_of(&Principal::system(org)), Sender::System);
+    }
+}
+
+/// A NUL character cannot be stored on PostgreSQL (nor sent by most providers): refused with the
+/// same problem as any other content error instead of failing deep in the store.
+fn refuse_nul(content: &serde_json::Value) -> CoreResult<()> {
+    fn walk(v: &serde_json::Value, path: &str, out: &mut Vec<ContentError>) {
+        match v {
+            serde_json::Value::String(s) if s.contains('\0') => out.push(ContentError {
+                path: path.trim_start_matches('.').to_owned(),
+                rule: Rule::NotAllowed {
+                    reason: "text cannot contain the NUL character (U+0000)",
+                },
+            }),
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map {
+                    walk(item, &format!("{path}.{k}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut errors = Vec::new();
+    walk(content, "", &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidContent(errors))
+    }
+}
+
+#[cfg(test)]
+mod nul_tests {
+    #[test]
+    fn nul_in_any_string_is_refused_with_its_path() {
+        let content = serde_json::json!({"content": {"type": "text", "body": "a\0b"}});
+        let err = super::refuse_nul(&content).unwrap_err();
+        assert!(format!("{err:?}").contains("content.body"), "{err:?}");
+        assert!(super::refuse_nul(&serde_json::json!({"body": "fine"})).is_ok());
     }
 }
