@@ -6,12 +6,9 @@
 //! `/sandbox/v1/`. `switchboard sandbox` runs it as a process; tests start it in-process with
 //! [`Sandbox::start`].
 //!
-//! Module ownership while the sandbox is being built: `config`, `accounts`, `graph_error`, `ids`,
-//! `state` are shared; `messages`, `limits`, `outbox`, `faults` are the send path; `webhooks`,
-//! `statuses`, `media`, `templates`, `customers` are the webhook, media and template side.
-
-// The skeleton is being filled in by two helpers at once; removed when both land.
-#![allow(dead_code, reason = "skeleton: modules are being written")]
+//! Layout: `config` (accounts, limits, delays), `accounts` (authentication, runtime accounts),
+//! `graph_error` and `ids` (Meta's shapes); the send path in `messages`, `limits`, `outbox`,
+//! `faults`; webhooks to the hub in `webhooks`, `statuses`, `customers`; `media` and `templates`.
 
 mod account_routes;
 mod accounts;

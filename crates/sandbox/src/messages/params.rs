@@ -193,15 +193,6 @@ impl<'a> Obj<'a> {
         count(&path, items.len(), min, max)?;
         Ok(items)
     }
-
-    /// An optional array with at most `max` elements.
-    pub(crate) fn opt_array(&self, key: &str, max: usize) -> Checked<&'a [Value]> {
-        if self.has(key) {
-            self.req_array(key, 0, max)
-        } else {
-            Ok(&[])
-        }
-    }
 }
 
 /// `min..=max` elements, or 131009 in Meta's words.
