@@ -6,11 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use sqlx::PgConnection;
-use switchboard_domain::{ChannelId, Direction, EventId, MessageId, MessageStatus, OrgId};
+use switchboard_domain::{ChannelId, EventId, OrgId};
 use switchboard_store::{
     Event, InboundMessage, IngestBatch, IngestOutcome, Message, NewJob, Result, StoredInbound,
 };
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::errors::db;
@@ -68,9 +67,13 @@ impl PgStore {
             let rows: Vec<(Message, &InboundMessage, Party)> = fresh
                 .iter()
                 .filter_map(|m| {
-                    parties
-                        .get(&m.from)
-                        .map(|p| (inbound_row(org, channel, m, p, now), *m, *p))
+                    parties.get(&m.from).map(|p| {
+                        (
+                            m.to_row(org, channel, p.conversation, p.contact, now),
+                            *m,
+                            *p,
+                        )
+                    })
                 })
                 .collect();
             let messages: Vec<Message> = rows.iter().map(|(m, _, _)| m.clone()).collect();
@@ -154,39 +157,6 @@ async fn fresh_messages<'a>(
             !known.contains(id) && seen.insert(id)
         })
         .collect())
-}
-
-fn inbound_row(
-    org: OrgId,
-    channel: ChannelId,
-    m: &InboundMessage,
-    party: &Party,
-    now: OffsetDateTime,
-) -> Message {
-    Message {
-        id: MessageId::new(),
-        org_id: org,
-        conversation_id: party.conversation,
-        channel_id: channel,
-        contact_id: party.contact,
-        direction: Direction::Inbound,
-        status: MessageStatus::Received,
-        provider_message_id: Some(m.provider_message_id.clone()),
-        kind: m.kind.clone(),
-        content: m.content.clone(),
-        text: m.text.clone(),
-        reply_to: m.reply_to.clone(),
-        sender: None,
-        error: None,
-        reactions: Vec::new(),
-        created_at: now,
-        provider_at: Some(m.provider_at),
-        sent_at: None,
-        delivered_at: None,
-        read_at: None,
-        failed_at: None,
-        updated_at: now,
-    }
 }
 
 /// Enqueues the new messages' jobs; whether any was queued (so workers must be woken).

@@ -4,10 +4,9 @@
 //! `pending_statuses` for the dispatcher's receipt.
 
 use rusqlite::{Connection, params};
-use switchboard_domain::{ChannelId, Direction, MessageId, MessageStatus, OrgId, Timestamp};
+use switchboard_domain::{ChannelId, Direction, OrgId, Timestamp};
 use switchboard_store::{
-    Event, InboundMessage, IngestBatch, IngestOutcome, Message, Result, StatusReport,
-    StoredInbound, preview,
+    Event, IngestBatch, IngestOutcome, Result, StatusReport, StoredInbound, preview,
 };
 
 use crate::codec::{json, ms};
@@ -50,7 +49,7 @@ pub(crate) fn ingest(
         if let Some(c) = &created {
             events.push(Event::conversation_created(c));
         }
-        let message = inbound_message(org, channel, conversation, who.contact, m, now);
+        let message = m.to_row(org, channel, conversation, who.contact, now);
         messages::insert(conn, &message)?;
         let shown = m.text.as_deref().map(preview);
         conversation_flow::on_inbound(conn, conversation, now, shown.as_deref(), m.provider_at)?;
@@ -111,40 +110,6 @@ fn is_stored(conn: &Connection, channel: ChannelId, provider_message_id: &str) -
         .optional()
         .db()?
         .is_some())
-}
-
-fn inbound_message(
-    org: OrgId,
-    channel: ChannelId,
-    conversation: switchboard_domain::ConversationId,
-    contact: switchboard_domain::ContactId,
-    m: &InboundMessage,
-    now: Timestamp,
-) -> Message {
-    Message {
-        id: MessageId::new(),
-        org_id: org,
-        conversation_id: conversation,
-        channel_id: channel,
-        contact_id: contact,
-        direction: Direction::Inbound,
-        status: MessageStatus::Received,
-        provider_message_id: Some(m.provider_message_id.clone()),
-        kind: m.kind.clone(),
-        content: m.content.clone(),
-        text: m.text.clone(),
-        reply_to: m.reply_to.clone(),
-        sender: None,
-        error: None,
-        reactions: Vec::new(),
-        created_at: now,
-        provider_at: Some(m.provider_at),
-        sent_at: None,
-        delivered_at: None,
-        read_at: None,
-        failed_at: None,
-        updated_at: now,
-    }
 }
 
 /// Appends reaction ?3 (a JSON object) to the channel's message with provider id ?2.

@@ -89,6 +89,44 @@ pub struct InboundMessage {
     pub jobs_if_new: Vec<NewJob>,
 }
 
+impl InboundMessage {
+    /// The stored row of this message, new in `conversation` of `contact`: both backends insert
+    /// exactly this.
+    pub fn to_row(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        conversation: ConversationId,
+        contact: ContactId,
+        now: Timestamp,
+    ) -> Message {
+        Message {
+            id: MessageId::new(),
+            org_id: org,
+            conversation_id: conversation,
+            channel_id: channel,
+            contact_id: contact,
+            direction: Direction::Inbound,
+            status: MessageStatus::Received,
+            provider_message_id: Some(self.provider_message_id.clone()),
+            kind: self.kind.clone(),
+            content: self.content.clone(),
+            text: self.text.clone(),
+            reply_to: self.reply_to.clone(),
+            sender: None,
+            error: None,
+            reactions: Vec::new(),
+            created_at: now,
+            provider_at: Some(self.provider_at),
+            sent_at: None,
+            delivered_at: None,
+            read_at: None,
+            failed_at: None,
+            updated_at: now,
+        }
+    }
+}
+
 /// A status report for one of our outbound messages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusReport {

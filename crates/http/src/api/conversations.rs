@@ -60,11 +60,6 @@ pub struct ConversationListParams {
     pub cursor: Option<String>,
 }
 
-fn id_param(field: &str, raw: &str) -> Result<Uuid, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::validation(field, format!("`{raw}` is not an id")))
-}
-
 impl ConversationListParams {
     fn query(&self) -> Result<ConversationQuery, ApiError> {
         let status = self
@@ -79,7 +74,9 @@ impl ConversationListParams {
             None => None,
             Some("me") => Some(AssigneeFilter::Me),
             Some("none") => Some(AssigneeFilter::Nobody),
-            Some(raw) => Some(AssigneeFilter::User(UserId(id_param("assignee", raw)?))),
+            Some(raw) => Some(AssigneeFilter::User(UserId(super::id_param(
+                "assignee", raw,
+            )?))),
         };
         let unread = match self.unread.as_deref() {
             None => None,
@@ -97,18 +94,18 @@ impl ConversationListParams {
             channel: self
                 .channel
                 .as_deref()
-                .map(|r| id_param("channel", r).map(ChannelId))
+                .map(|r| super::id_param("channel", r).map(ChannelId))
                 .transpose()?,
             assignee,
             team: self
                 .team
                 .as_deref()
-                .map(|r| id_param("team", r).map(TeamId))
+                .map(|r| super::id_param("team", r).map(TeamId))
                 .transpose()?,
             contact: self
                 .contact
                 .as_deref()
-                .map(|r| id_param("contact", r).map(ContactId))
+                .map(|r| super::id_param("contact", r).map(ContactId))
                 .transpose()?,
             tag: self.tag.clone(),
             unread,

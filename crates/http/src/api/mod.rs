@@ -48,6 +48,12 @@ pub(crate) fn name(field: &str, raw: &str) -> Result<Name, ApiError> {
     Name::parse(raw).map_err(|e| ApiError::validation(field, e.to_string()))
 }
 
+/// An id given in a query parameter (a filter), as a uuid.
+pub(crate) fn id_param(field: &str, raw: &str) -> Result<uuid::Uuid, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::validation(field, format!("`{raw}` is not an id")))
+}
+
 pub(crate) fn email(field: &str, raw: &str) -> Result<Email, ApiError> {
     Email::parse(raw).map_err(|e| ApiError::validation(field, e.to_string()))
 }

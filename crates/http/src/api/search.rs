@@ -44,11 +44,6 @@ pub struct SearchParams {
     pub cursor: Option<String>,
 }
 
-fn id_param(field: &str, raw: &str) -> Result<Uuid, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::validation(field, format!("`{raw}` is not an id")))
-}
-
 impl SearchParams {
     fn request(&self) -> Result<SearchRequest, ApiError> {
         let q = self
@@ -60,12 +55,12 @@ impl SearchParams {
             channel: self
                 .channel
                 .as_deref()
-                .map(|r| id_param("channel", r).map(ChannelId))
+                .map(|r| super::id_param("channel", r).map(ChannelId))
                 .transpose()?,
             conversation: self
                 .conversation
                 .as_deref()
-                .map(|r| id_param("conversation", r).map(ConversationId))
+                .map(|r| super::id_param("conversation", r).map(ConversationId))
                 .transpose()?,
             direction: self
                 .direction
