@@ -64,17 +64,17 @@ both_backends! {
         let res = app.get(&format!("/v1/messages/search?{}", q("shipped"))).await;
         let hit = &res.assert_status(200)["data"][0];
         assert_eq!(hit["id"], second.as_str());
-        assert_eq!(hit["channelId"], a.to_string());
+        assert_eq!(hit["channel_id"], a.to_string());
         assert_eq!(hit["direction"], "inbound");
         assert_eq!(hit["kind"], "text");
         assert_eq!(hit["text"], "Is my ORDER 4521 shipped?");
-        assert!(hit["conversationId"].is_string() && hit["contactId"].is_string());
-        assert!(hit["createdAt"].is_string());
+        assert!(hit["conversation_id"].is_string() && hit["contact_id"].is_string());
+        assert!(hit["created_at"].is_string());
         assert_eq!(res.json["next_cursor"], Value::Null);
 
         assert_eq!(ids(&app, &format!("{}&channel={a}", q("order"))).await, vec![second.clone()]);
         let conv = app.get(&format!("/v1/messages/search?{}", q("order"))).await;
-        let conv_of_third = conv.assert_status(200)["data"][0]["conversationId"].as_str().unwrap().to_owned();
+        let conv_of_third = conv.assert_status(200)["data"][0]["conversation_id"].as_str().unwrap().to_owned();
         assert_eq!(ids(&app, &format!("{}&conversation={conv_of_third}", q("order"))).await, vec![third.clone()]);
         assert_eq!(ids(&app, &format!("{}&direction=inbound", q("order"))).await.len(), 2);
         assert!(ids(&app, &format!("{}&direction=outbound", q("order"))).await.is_empty());

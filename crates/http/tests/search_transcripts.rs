@@ -93,8 +93,8 @@ both_backends! {
         let res = app.call(Method::GET, &format!("{path}?format=json")).bearer(&app.org.key).send().await;
         let t = res.assert_status(200).clone();
         assert_eq!(res.header("content-disposition"), Some(format!("attachment; filename=\"conversation-{conv}.json\"").as_str()));
-        assert_eq!((t["conversationId"].as_str(), t["channelId"].as_str()), (Some(conv.as_str()), Some(ch.to_string().as_str())));
-        assert_eq!(t["contactName"], "Customer");
+        assert_eq!((t["conversation_id"].as_str(), t["channel_id"].as_str()), (Some(conv.as_str()), Some(ch.to_string().as_str())));
+        assert_eq!(t["contact_name"], "Customer");
         let messages = t["messages"].as_array().expect("messages");
         assert_eq!(messages.len(), 209);
         assert_eq!(messages[0]["id"], first.message_id.0.to_string());

@@ -5,7 +5,7 @@
 
 mod inbound_support;
 
-use inbound_support::{CUSTOMER, Sandbox, conversations, field, messages, post_hook};
+use inbound_support::{CUSTOMER, Sandbox, conversations, messages, post_hook};
 use serde_json::json;
 use switchboard_core::ingest::{MEDIA_FETCH, media_path};
 use switchboard_domain::{MessageId, OrgId};
@@ -43,7 +43,7 @@ both_backends! {
         let message_id = msgs[0]["id"].as_str().expect("message id").to_owned();
         assert_eq!(job.payload["message_id"], message_id.as_str());
         assert_eq!(job.payload["channel_id"], ch.id.to_string());
-        assert_eq!(job.payload["media_id"], field(&msgs[0]["content"], "id").clone());
+        assert_eq!(job.payload["media_id"], msgs[0]["content"]["id"].clone());
         assert!(job.payload["sha256"].is_string(), "the webhook's digest rides along: {}", job.payload);
 
         let dir = tempfile::tempdir().expect("media dir");

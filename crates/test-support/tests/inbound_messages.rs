@@ -6,7 +6,7 @@
 mod inbound_support;
 
 use inbound_support::{
-    CUSTOMER, Sandbox, conversations, envelope, field, messages, post_hook, text_message,
+    CUSTOMER, Sandbox, conversations, envelope, messages, post_hook, text_message,
 };
 use serde_json::{Value, json};
 use switchboard_test_support::both_backends;
@@ -25,8 +25,8 @@ both_backends! {
             .await
             .assert_status(200)
             .clone();
-        assert!(field(&one, "windowOpenUntil").is_string(), "the customer opened the window: {one}");
-        let contact_id = field(conv, "contactId").as_str().expect("contactId");
+        assert!(one["window_open_until"].is_string(), "the customer opened the window: {one}");
+        let contact_id = conv["contact_id"].as_str().expect("contact_id");
 
         let contact = app.get(&format!("/v1/contacts/{contact_id}")).await.assert_status(200).clone();
         assert_eq!(contact["phone"], format!("+{CUSTOMER}"), "{contact}");
@@ -38,8 +38,8 @@ both_backends! {
         let identities = identities["data"].as_array().or(identities.as_array()).cloned().unwrap_or_default();
         let [identity] = identities.as_slice() else { panic!("one identity: {identities:?}") };
         assert_eq!(identity["address"], CUSTOMER);
-        assert_eq!(field(identity, "profileName"), "Ada Lovelace");
-        assert_eq!(field(identity, "channelId").as_str(), Some(ch.id.to_string().as_str()));
+        assert_eq!(identity["profile_name"], "Ada Lovelace");
+        assert_eq!(identity["channel_id"].as_str(), Some(ch.id.to_string().as_str()));
 
         let msgs = messages(&app, conv["id"].as_str().expect("id")).await;
         let [m] = msgs.as_slice() else { panic!("one message: {msgs:?}") };
@@ -48,7 +48,7 @@ both_backends! {
         assert_eq!(m["kind"], "text");
         assert_eq!(m["text"], "Where is my order?");
         assert_eq!(m["content"], json!({"type": "text", "body": "Where is my order?"}));
-        assert_eq!(field(m, "providerMessageId"), wamid.as_str());
+        assert_eq!(m["provider_message_id"], wamid.as_str());
 
         // The second message joins the same conversation; an image keeps its caption as text.
         sb.customer_sends(&ch.phone_number_id, CUSTOMER, json!({
@@ -122,7 +122,7 @@ both_backends! {
         let convs = conversations(&app, ch.id).await;
         assert_eq!(convs.len(), 1, "{convs:?}");
         let msgs = messages(&app, convs[0]["id"].as_str().expect("id")).await;
-        let ids: Vec<&str> = msgs.iter().filter_map(|m| field(m, "providerMessageId").as_str()).collect();
+        let ids: Vec<&str> = msgs.iter().filter_map(|m| m["provider_message_id"].as_str()).collect();
         assert_eq!(ids, ["wamid.good-1", "wamid.good-2"]);
 
         // The hub's own answer says what it kept and what it skipped.

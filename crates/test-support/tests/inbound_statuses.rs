@@ -5,7 +5,7 @@
 
 mod inbound_support;
 
-use inbound_support::{CUSTOMER, Sandbox, conversations, envelope, field, post_hook, text_message};
+use inbound_support::{CUSTOMER, Sandbox, conversations, envelope, post_hook, text_message};
 use serde_json::{Value, json};
 use switchboard_domain::{ChannelId, MessageId, MessageStatus, OrgId, Sender};
 use switchboard_store::{Effects, OutboundRequest};
@@ -60,8 +60,8 @@ both_backends! {
         }
         let m = message(&app, id).await;
         assert_eq!(m["status"], "read", "{m}");
-        for key in ["sentAt", "deliveredAt", "readAt"] {
-            assert!(field(&m, key).is_string(), "{key} kept: {m}");
+        for key in ["sent_at", "delivered_at", "read_at"] {
+            assert!(m[key].is_string(), "{key} kept: {m}");
         }
         // A late failure report does not undo a read message.
         let d = sb.status(&ch.phone_number_id, "wamid.out-1", "failed", t0 + 4).await;
@@ -82,8 +82,8 @@ both_backends! {
         let m = message(&app, id).await;
         assert_eq!(m["status"], "failed", "{m}");
         assert_eq!(m["error"]["code"], "window_closed", "{m}");
-        assert_eq!(field(&m["error"], "providerCode"), "131047", "{m}");
-        assert!(field(&m, "failedAt").is_string(), "{m}");
+        assert_eq!(m["error"]["provider_code"], "131047", "{m}");
+        assert!(m["failed_at"].is_string(), "{m}");
     }
 
     async fn a_status_before_the_receipt_waits_for_it(app) {
@@ -102,7 +102,7 @@ both_backends! {
         .await
         .assert_status(200)
         .clone();
-        assert_eq!(field(&report, "statusesPending"), 1, "{report}");
+        assert_eq!(report["statuses_pending"], 1, "{report}");
 
         let id = outbound(&app, ch.id, None).await;
         assert_eq!(message(&app, id).await["status"], "enqueued");

@@ -75,7 +75,7 @@ both_backends! {
         let m = app.get(&format!("/v1/messages/{id}")).await.assert_status(200).clone();
         assert_eq!(m["status"], "failed", "{m}");
         assert_eq!(m["error"]["code"], "provider_unavailable");
-        assert_eq!(m["error"]["providerCode"], "131000");
+        assert_eq!(m["error"]["provider_code"], "131000");
         assert_eq!(m["sender"], json!({"type": "system"}));
         let dead = app.store.list_jobs(&dispatch_jobs(JobState::Dead), Default::default()).await;
         assert_eq!(dead.expect("jobs").items.len(), 1, "the job is dead, for inspection and redrive");

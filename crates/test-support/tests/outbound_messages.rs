@@ -28,10 +28,10 @@ both_backends! {
         assert_eq!(before["direction"], "outbound");
         assert_eq!(before["kind"], "text");
         assert_eq!(before["content"], json!({"type": "text", "body": "It ships today."}));
-        assert_eq!(before["providerMessageId"], json!(null));
+        assert_eq!(before["provider_message_id"], json!(null));
         assert_eq!(before["sender"], json!({"type": "api_key", "id": app.org.key_id}));
-        assert_eq!(before["conversationId"], conversation.as_str());
-        assert_eq!(before["channelId"], ch.id.to_string());
+        assert_eq!(before["conversation_id"], conversation.as_str());
+        assert_eq!(before["channel_id"], ch.id.to_string());
 
         assert!(app.run_pending_jobs().await >= 1);
         let outbox = sb.outbox(&ch.phone_number_id).await;
@@ -42,12 +42,12 @@ both_backends! {
         assert_eq!(outbox[0]["body"]["biz_opaque_callback_data"], id.as_str());
 
         let after = app.get(&format!("/v1/messages/{id}")).await.assert_status(200).clone();
-        assert_eq!(after["providerMessageId"], outbox[0]["id"]);
+        assert_eq!(after["provider_message_id"], outbox[0]["id"]);
         assert_eq!(after["error"], json!(null));
 
         // The sandbox's status webhooks move it on to read.
         let read = wait_for_status(&app, &id, "read").await;
-        assert!(read["sentAt"].is_string() && read["readAt"].is_string(), "{read}");
+        assert!(read["sent_at"].is_string() && read["read_at"].is_string(), "{read}");
 
         let page = app
             .get(&format!("/v1/conversations/{conversation}/messages"))
@@ -138,9 +138,9 @@ both_backends! {
         let m = app.get(&format!("/v1/messages/{id}")).await.assert_status(200).clone();
         assert_eq!(m["status"], "failed", "{m}");
         assert_eq!(m["error"]["code"], "window_closed");
-        assert_eq!(m["error"]["providerCode"], "131047");
-        assert!(m["error"]["providerText"].is_string());
-        assert!(m["failedAt"].is_string());
+        assert_eq!(m["error"]["provider_code"], "131047");
+        assert!(m["error"]["provider_text"].is_string());
+        assert!(m["failed_at"].is_string());
         assert!(sb.outbox(&ch.phone_number_id).await.is_empty());
         // A final refusal is not retried: the job is done.
         let filter = switchboard_store::JobFilter {
@@ -170,7 +170,7 @@ both_backends! {
         assert_eq!((jobs[0].state, jobs[0].attempts), (switchboard_store::JobState::Ready, 1));
         assert!(jobs[0].last_error.as_deref().is_some_and(|e| e.contains("131000")), "{jobs:?}");
         let m = app.get(&format!("/v1/messages/{id}")).await.assert_status(200).clone();
-        assert_eq!((m["status"].as_str(), &m["providerMessageId"]), (Some("enqueued"), &json!(null)));
+        assert_eq!((m["status"].as_str(), &m["provider_message_id"]), (Some("enqueued"), &json!(null)));
         assert!(sb.outbox(&ch.phone_number_id).await.is_empty());
 
         // The retry is due after the runner's backoff (5 s with jitter).
@@ -181,7 +181,7 @@ both_backends! {
             app.run_pending_jobs().await;
         }
         let m = app.get(&format!("/v1/messages/{id}")).await.assert_status(200).clone();
-        assert!(m["providerMessageId"].is_string(), "{m}");
+        assert!(m["provider_message_id"].is_string(), "{m}");
         assert_eq!(sb.outbox(&ch.phone_number_id).await.len(), 1);
     }
 
@@ -196,7 +196,7 @@ both_backends! {
         let m = app.get(&format!("/v1/messages/{id}")).await.assert_status(200).clone();
         assert_eq!(m["status"], "failed");
         assert_eq!(m["error"]["code"], "provider_auth_failed");
-        assert_eq!(m["error"]["providerCode"], "190");
+        assert_eq!(m["error"]["provider_code"], "190");
         let channel = app.get(&format!("/v1/channels/{}", ch.id)).await.assert_status(200).clone();
         assert_eq!(channel["status"], "error", "{channel}");
         assert!(channel["last_error"].as_str().is_some_and(|e| e.contains("provider_auth_failed")), "{channel}");

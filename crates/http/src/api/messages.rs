@@ -1,6 +1,7 @@
 //! `/v1/messages`: send a message (202 at once; the dispatcher sends it) and read one back, and
-//! `/v1/conversations/{id}/messages`: a conversation's messages, oldest first. Message JSON is
-//! camelCase, as PRODUCT §5 shows the send API.
+//! `/v1/conversations/{id}/messages`: a conversation's messages, oldest first. Resources are
+//! snake_case like every other; only the send acknowledgement keeps PRODUCT §5's camelCase
+//! names (docs/adr/0002-api-json-casing.md).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -32,7 +33,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
     /// The channel to send on.
     pub from: Uuid,
@@ -43,7 +44,7 @@ pub struct SendMessageRequest {
     #[schema(value_type = Object)]
     pub content: Value,
     /// The provider id of an earlier message this one quotes.
-    #[serde(default, alias = "reply_to")]
+    #[serde(default, alias = "replyTo")]
     pub reply_to: Option<String>,
 }
 
@@ -67,7 +68,6 @@ impl From<SentMessage> for SentMessageView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct MessageErrorView {
     /// Switchboard's stable code, e.g. `window_closed`.
     pub code: String,
@@ -86,7 +86,6 @@ pub struct ReactionView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct MessageView {
     pub id: Uuid,
     pub conversation_id: Uuid,

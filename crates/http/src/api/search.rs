@@ -80,7 +80,6 @@ impl SearchParams {
 
 /// One message found.
 #[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct MessageSummaryView {
     pub id: Uuid,
     pub conversation_id: Uuid,

@@ -42,7 +42,6 @@ impl TranscriptParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct TranscriptAuthorView {
     /// `customer`, `user`, `api_key`, `bot`, `automation`, `campaign`, `sequence` or `system`.
     pub role: String,
@@ -52,7 +51,6 @@ pub struct TranscriptAuthorView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct TranscriptMessageView {
     pub id: Uuid,
     /// `inbound` or `outbound`.
@@ -67,7 +65,6 @@ pub struct TranscriptMessageView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct TranscriptView {
     pub conversation_id: Uuid,
     pub channel_id: Uuid,

@@ -82,8 +82,8 @@ async fn receive(
     let answer = json!({
         "stored": report.stored,
         "duplicates": report.duplicates,
-        "statusesApplied": report.statuses_applied,
-        "statusesPending": report.statuses_pending,
+        "statuses_applied": report.statuses_applied,
+        "statuses_pending": report.statuses_pending,
         "skipped": report.skipped,
     });
     Ok((StatusCode::OK, axum::Json(answer)).into_response())

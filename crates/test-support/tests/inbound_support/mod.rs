@@ -192,22 +192,3 @@ pub fn text_message(id: &str, body: &str) -> Value {
         "text": {"body": body},
     })
 }
-
-/// A field of an API answer by its camelCase name, or its snake_case twin: the resources of
-/// issue 4 are being aligned on one casing, and these tests check values, not the casing.
-pub fn field<'a>(v: &'a Value, camel: &str) -> &'a Value {
-    let snake: String = camel
-        .chars()
-        .flat_map(|c| {
-            if c.is_ascii_uppercase() {
-                vec!['_', c.to_ascii_lowercase()]
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    match &v[camel] {
-        Value::Null => &v[snake.as_str()],
-        found => found,
-    }
-}
