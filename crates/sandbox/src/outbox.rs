@@ -1,5 +1,7 @@
 //! What the fake provider received, listed by `GET /sandbox/v1/outbox` for tests and demos, and
-//! `GET /sandbox/v1/stats`: how many sends were accepted and how many refused, per error code.
+//! `GET /sandbox/v1/stats`: how many sends were accepted and how many refused, per error code,
+//! and per number how many were accepted between which instants (the benchmark measures each
+//! sender's rate from these, since the outbox itself keeps only the latest sends).
 //!
 //! Only accepted sends are kept (a refused one never reached WhatsApp), the last
 //! [`OUTBOX_CAPACITY`] of them, so a benchmark can run for hours without growing memory.
@@ -52,6 +54,15 @@ pub(crate) struct Outbox {
     entries: Mutex<VecDeque<OutboxEntry>>,
     accepted: AtomicU64,
     rejected: Mutex<BTreeMap<i64, u64>>,
+    per_number: Mutex<BTreeMap<String, NumberTally>>,
+}
+
+/// Accepted sends of one number: how many, the first and the latest.
+#[derive(Debug, Clone, Copy)]
+struct NumberTally {
+    accepted: u64,
+    first_at: OffsetDateTime,
+    last_at: OffsetDateTime,
 }
 
 impl Outbox {
@@ -60,12 +71,25 @@ impl Outbox {
             entries: Mutex::new(VecDeque::new()),
             accepted: AtomicU64::new(0),
             rejected: Mutex::default(),
+            per_number: Mutex::default(),
         }
     }
 
     /// Records an accepted send.
     pub(crate) fn record(&self, entry: OutboxEntry) {
         self.accepted.fetch_add(1, Ordering::Relaxed);
+        self.per_number
+            .lock()
+            .entry(entry.phone_number_id.clone())
+            .and_modify(|t| {
+                t.accepted += 1;
+                t.last_at = entry.received_at;
+            })
+            .or_insert(NumberTally {
+                accepted: 1,
+                first_at: entry.received_at,
+                last_at: entry.received_at,
+            });
         let mut entries = self.entries.lock();
         if entries.len() >= OUTBOX_CAPACITY {
             entries.pop_front();
@@ -116,6 +140,7 @@ impl Outbox {
         self.entries.lock().clear();
         self.accepted.store(0, Ordering::Relaxed);
         self.rejected.lock().clear();
+        self.per_number.lock().clear();
     }
 
     fn stats(&self) -> Value {
@@ -125,10 +150,25 @@ impl Outbox {
             .iter()
             .map(|(code, n)| (code.to_string(), json!(n)))
             .collect();
+        let per_number: serde_json::Map<String, Value> = self
+            .per_number
+            .lock()
+            .iter()
+            .map(|(number, t)| {
+                let at = |t: OffsetDateTime| (t.unix_timestamp_nanos() / 1_000) as i64;
+                let tally = json!({
+                    "accepted": t.accepted,
+                    "first_at_us": at(t.first_at),
+                    "last_at_us": at(t.last_at),
+                });
+                (number.clone(), tally)
+            })
+            .collect();
         json!({
             "accepted": self.accepted.load(Ordering::Relaxed),
             "rejected": rejected,
             "outbox_len": self.entries.lock().len(),
+            "per_number": per_number,
         })
     }
 }
@@ -229,7 +269,15 @@ mod tests {
         let stats = outbox.stats();
         assert_eq!(stats["rejected"]["131047"], 2);
         assert_eq!(stats["accepted"], OUTBOX_CAPACITY as u64 + 5);
+        // Every entry of the fixture is number "1" at the epoch: the tally counts past the cap.
+        let tally = &stats["per_number"]["1"];
+        assert_eq!(tally["accepted"], OUTBOX_CAPACITY as u64 + 5);
+        assert_eq!(
+            (tally["first_at_us"].as_i64(), tally["last_at_us"].as_i64()),
+            (Some(0), Some(0))
+        );
         outbox.clear();
+        assert_eq!(outbox.stats()["per_number"], json!({}));
         assert!(outbox.list(&OutboxFilter::default()).is_empty());
     }
 }
