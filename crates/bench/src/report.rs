@@ -15,6 +15,8 @@ pub struct Report {
     /// The echo server's requests per second in this run.
     pub baseline_per_second: f64,
     pub rows: Vec<Row>,
+    /// Requests that failed or messages that never arrived: the run measured something broken.
+    pub problems: Vec<String>,
 }
 
 /// One line of the table.

@@ -31,6 +31,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         std::fs::write(path, serde_json::to_vec_pretty(&report)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
+    // Figures below a target are findings; failed requests or lost messages are a broken run.
+    anyhow::ensure!(
+        report.problems.is_empty(),
+        "the run saw failures: {}",
+        report.problems.join("; ")
+    );
     Ok(())
 }
 
@@ -89,6 +95,7 @@ async fn measure(
     let baseline = traffic::baseline(&ctx).await;
     let base = baseline.per_second();
     let mut rows = Vec::new();
+    let mut lost = None;
     if wanted(args, "ingest") {
         eprintln!("ingest: signed webhooks, one message each");
         let run = format!("{}", std::process::id());
@@ -124,7 +131,10 @@ async fn measure(
             format!("{msgs_per_second:.0} msg/s"),
             "",
             None,
-            format!("{} webhooks ok, {} failed", pre.ok, pre.failed),
+            match &pre.first_error {
+                None => format!("{} webhooks ok", pre.ok),
+                Some(e) => format!("{} webhooks ok, {} failed (first: {e})", pre.ok, pre.failed),
+            },
         ));
         let (list, messages, n) = inbox::reads(&ctx).await?;
         let loaded = format!("{n} conversations loaded");
@@ -155,6 +165,12 @@ async fn measure(
         eprintln!("dispatch: workers on");
         hub = restart(spec, &mut ctx, true).await?;
         let d = dispatch::measure(&ctx).await?;
+        if d.accepted < d.expected {
+            lost = Some(format!(
+                "dispatch: only {} of {} messages arrived",
+                d.accepted, d.expected
+            ));
+        }
         rows.push(Row::figure(
             "dispatch (to the sandbox, all senders)",
             format!("{:.0} msg/s", d.total_rate),
@@ -205,6 +221,12 @@ async fn measure(
         None,
         "highest of the hub processes of the run".into(),
     ));
+    let mut problems: Vec<String> = rows
+        .iter()
+        .filter(|r| r.note.contains("failed (first"))
+        .map(|r| format!("{}: {}", r.scenario, r.note))
+        .collect();
+    problems.extend(lost);
     Ok(Report {
         date: time::OffsetDateTime::now_utc().date().to_string(),
         backend: match args.backend {
@@ -217,6 +239,7 @@ async fn measure(
         command: std::env::args().collect::<Vec<_>>().join(" "),
         baseline_per_second: base,
         rows,
+        problems,
     })
 }
 
