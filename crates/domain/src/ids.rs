@@ -124,3 +124,7 @@ uuid_id!(
     /// A recorded event (what webhooks and the live stream tell).
     EventId
 );
+uuid_id!(
+    /// A customer's webhook endpoint: where an organization's events are delivered.
+    WebhookEndpointId
+);

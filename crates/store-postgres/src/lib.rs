@@ -31,6 +31,7 @@ mod statuses;
 mod teams;
 mod timeline;
 mod users;
+mod webhooks;
 
 pub mod testing;
 

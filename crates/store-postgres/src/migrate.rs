@@ -21,6 +21,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0002_messaging.sql"),
     ),
     ("0003_search", include_str!("../migrations/0003_search.sql")),
+    (
+        "0007_webhooks",
+        include_str!("../migrations/0007_webhooks.sql"),
+    ),
 ];
 
 /// PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN - 1).

@@ -31,6 +31,7 @@ mod search;
 mod sessions;
 mod teams;
 mod users;
+mod webhooks;
 mod writer;
 
 use std::path::PathBuf;

@@ -25,6 +25,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_search",
         include_str!("../migrations/0003_search.sql"),
     ),
+    (
+        7,
+        "0007_webhooks",
+        include_str!("../migrations/0007_webhooks.sql"),
+    ),
 ];
 
 /// Applies every pending migration; returns the names of those applied now.
@@ -76,7 +81,12 @@ mod tests {
         let names = run(&mut conn).unwrap();
         assert_eq!(
             names,
-            vec!["0001_foundation", "0002_messaging", "0003_search"]
+            vec![
+                "0001_foundation",
+                "0002_messaging",
+                "0003_search",
+                "0007_webhooks"
+            ]
         );
         assert!(
             run(&mut conn).unwrap().is_empty(),

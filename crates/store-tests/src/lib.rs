@@ -30,6 +30,7 @@ pub mod sessions;
 pub mod statuses;
 pub mod teams;
 pub mod users;
+pub mod webhooks;
 
 use std::any::Any;
 use std::sync::Arc;
@@ -119,6 +120,10 @@ macro_rules! conformance_suite {
             }
             sessions {
                 session_create_find_expire_delete,
+            }
+            webhooks {
+                webhook_endpoint_round_trip_page_update_delete,
+                webhook_endpoints_are_invisible_to_other_orgs,
             }
             teams {
                 team_create_get_list_update_delete,

@@ -23,6 +23,7 @@ pub mod search;
 pub mod sessions;
 pub mod teams;
 pub mod users;
+pub mod webhooks;
 
 pub use api_keys::{ApiKey, ApiKeyStore};
 pub use audit::{Actor, AuditEntry, AuditFilter, AuditStore};
@@ -49,6 +50,7 @@ pub use search::{MessageSearch, QueryError, SearchQuery, SearchStore};
 pub use sessions::{Session, SessionStore};
 pub use teams::{Team, TeamStore};
 pub use users::{LoginThrottle, Member, Membership, User, UserStore};
+pub use webhooks::{WebhookEndpoint, WebhookStore};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -69,6 +71,7 @@ pub trait Store:
     + MessageStore
     + EventStore
     + SearchStore
+    + WebhookStore
     + Send
     + Sync
     + 'static
