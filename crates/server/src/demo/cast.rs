@@ -139,3 +139,34 @@ pub fn answer(phone_number_id: &str, who: &Customer, wamid: &str, text: &'static
     body["context"] = json!({ "id": wamid });
     body
 }
+
+#[cfg(test)]
+mod tests {
+    use switchboard_sandbox::Sandbox;
+
+    use super::*;
+    use crate::demo::control::Control;
+    use crate::demo::wiring::{PHONE_NUMBER_ID, sandbox_config};
+
+    /// Every line of every customer, and an answer quoting a message, is something the sandbox
+    /// accepts as a customer's message (the photo's bytes, the locations' fields).
+    #[tokio::test]
+    async fn every_line_is_a_message_the_sandbox_takes() {
+        let config = sandbox_config();
+        let failing = config.whatsapp.statuses.fail_numbers.clone();
+        let sandbox = Sandbox::start(config).await.unwrap();
+        let control = Control::new(sandbox.base_url());
+        for who in &CUSTOMERS {
+            assert!(who.number.starts_with("447700900"), "{}", who.number);
+            assert!(!failing.iter().any(|n| n == who.number), "{}", who.number);
+            for line in who.says {
+                let body = line.inbound(PHONE_NUMBER_ID, who);
+                let wamid = control.inbound(body.clone()).await.unwrap();
+                assert!(wamid.starts_with("wamid."), "{body}");
+            }
+        }
+        let answer = answer(PHONE_NUMBER_ID, &CUSTOMERS[0], "wamid.earlier", ANSWERS[0]);
+        control.inbound(answer).await.unwrap();
+        sandbox.shutdown().await;
+    }
+}

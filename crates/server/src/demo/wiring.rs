@@ -120,28 +120,37 @@ async fn reuse(
     Ok(core.regenerate_webhook_secret(p, id).await?)
 }
 
-/// The Demo organization's channel named [`CHANNEL_NAME`], if a run made it before.
+/// The channel an earlier run made: the Demo organization's channel on the demo number (even
+/// renamed; a second one could not be made on the same number), else the one named
+/// [`CHANNEL_NAME`].
 async fn find(core: &Core, p: &Principal) -> anyhow::Result<Option<ChannelInfo>> {
     let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+    let mut named = None;
     loop {
         let found = core
             .list_channels(p, ChannelFilter::default(), page)
             .await?;
-        if let Some(c) = found
-            .items
-            .into_iter()
-            .find(|c| c.channel.name == CHANNEL_NAME)
-        {
-            anyhow::ensure!(
-                c.channel.protocol == PROTOCOL,
-                "the Demo organization's channel \"{CHANNEL_NAME}\" is not a {PROTOCOL} channel; \
-                 rename or delete it to run the demo"
-            );
-            return Ok(Some(c));
+        for c in found.items {
+            if c.channel.protocol == PROTOCOL
+                && c.channel.account.as_deref() == Some(PHONE_NUMBER_ID)
+            {
+                return Ok(Some(c));
+            }
+            if c.channel.name == CHANNEL_NAME {
+                named = Some(c);
+            }
         }
         match found.next {
             Some(after) => page.after = Some(after),
-            None => return Ok(None),
+            None => break,
         }
     }
+    if let Some(c) = &named {
+        anyhow::ensure!(
+            c.channel.protocol == PROTOCOL,
+            "the Demo organization's channel \"{CHANNEL_NAME}\" is not a {PROTOCOL} channel; \
+             rename or delete it to run the demo"
+        );
+    }
+    Ok(named)
 }
