@@ -150,8 +150,8 @@ impl Play {
         }
         let first_name = who.name.split(' ').next().unwrap_or(who.name);
         let body = format!(
-            "Hi {first_name}, thanks for writing to the Switchboard demo! Someone will answer \
-             shortly (that is you: see the banner)."
+            "Hi {first_name}, thanks for writing to the Switchboard demo! An agent will answer \
+             you here shortly."
         );
         let content = Content::Text(Text {
             body,
