@@ -77,28 +77,17 @@ impl Play {
         while said < MAX_MESSAGES {
             tick.tick().await;
             let now = Instant::now();
-            match self.control.outbox(PHONE_NUMBER_ID).await {
-                Ok(sent) => {
-                    for s in sent {
-                        let customer = CUSTOMERS.iter().position(|c| c.number == s.wa_id);
-                        // A reaction is not something people answer.
-                        if let Some(customer) = customer.filter(|_| s.kind != "reaction")
-                            && answered.insert(s.id.clone())
-                        {
-                            let at = now + secs(&mut rng, ANSWER_SECS);
-                            due.push(Due {
-                                at,
-                                customer,
-                                wamid: s.id,
-                            });
-                        }
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "demo: cannot read the sandbox's outbox"),
+            for (customer, wamid) in self.new_sends(&mut answered).await {
+                let at = now + secs(&mut rng, ANSWER_SECS);
+                due.push(Due {
+                    at,
+                    customer,
+                    wamid,
+                });
             }
             let (ready, later): (Vec<Due>, Vec<Due>) = due.into_iter().partition(|d| d.at <= now);
             due = later;
-            for d in ready {
+            for d in ready.into_iter().take(MAX_MESSAGES - said) {
                 let who = &CUSTOMERS[d.customer];
                 let text = cast::ANSWERS[rng.gen_range(0..cast::ANSWERS.len())];
                 let body = cast::answer(PHONE_NUMBER_ID, who, &d.wamid, text);
@@ -116,6 +105,25 @@ impl Play {
         );
     }
 
+    /// What the business sent the customers since the last look (the sandbox's outbox), each
+    /// once: (customer, wamid). Reactions are left out: people do not answer those.
+    async fn new_sends(&self, answered: &mut HashSet<String>) -> Vec<(usize, String)> {
+        let sent = match self.control.outbox(PHONE_NUMBER_ID).await {
+            Ok(sent) => sent,
+            Err(e) => {
+                tracing::warn!(error = %e, "demo: cannot read the sandbox's outbox");
+                return Vec::new();
+            }
+        };
+        sent.into_iter()
+            .filter(|s| s.kind != "reaction")
+            .filter_map(|s| {
+                let customer = CUSTOMERS.iter().position(|c| c.number == s.wa_id)?;
+                answered.insert(s.id.clone()).then_some((customer, s.id))
+            })
+            .collect()
+    }
+
     /// The customer's next line; whether the sandbox took it.
     async fn write(&self, customer: usize, next_line: &mut [usize]) -> bool {
         let who = &CUSTOMERS[customer];
@@ -125,9 +133,20 @@ impl Play {
     }
 
     async fn send(&self, who: &Customer, body: serde_json::Value) -> bool {
+        // The log then reads as a live feed of what the customers say.
+        let kind = body["type"].as_str().unwrap_or_default().to_owned();
+        let said = [
+            &body["text"]["body"],
+            &body["image"]["caption"],
+            &body["location"]["name"],
+        ]
+        .into_iter()
+        .find_map(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned();
         match self.control.inbound(body).await {
             Ok(wamid) => {
-                tracing::info!(customer = who.name, %wamid, "demo: a customer wrote in");
+                tracing::info!(customer = who.name, kind, said, %wamid, "demo: a customer wrote in");
                 true
             }
             Err(e) => {
