@@ -16,26 +16,6 @@ use serde_json::Value;
 /// customer answers 2-5 s later), on a loaded CI machine.
 const WAIT: Duration = Duration::from_secs(90);
 
-/// `v[name]`, whichever casing the message views use (they are moving to snake_case).
-fn field<'a>(v: &'a Value, snake: &str) -> &'a Value {
-    if !v[snake].is_null() {
-        return &v[snake];
-    }
-    let mut camel = String::new();
-    let mut upper = false;
-    for c in snake.chars() {
-        match c {
-            '_' => upper = true,
-            c if upper => {
-                camel.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => camel.push(c),
-        }
-    }
-    &v[camel.as_str()]
-}
-
 /// Calls `check` until it answers `Some`, for at most [`WAIT`].
 async fn eventually<F, Fut>(what: &str, run: &DemoRun, mut check: F) -> Value
 where
@@ -112,14 +92,14 @@ async fn story(run: &DemoRun, channel: &str) -> String {
         (message["status"] == "read").then_some(message)
     })
     .await;
-    let wamid = field(&read, "provider_message_id").clone();
+    let wamid = read["provider_message_id"].clone();
     assert!(wamid.is_string(), "{read}");
 
     // The customer answers it, quoting it.
     eventually("the customer's answer to the reply", run, || async {
         let data = listing(&messages).await;
         data.into_iter()
-            .find(|m| m["direction"] == "inbound" && *field(m, "reply_to") == wamid)
+            .find(|m| m["direction"] == "inbound" && m["reply_to"] == wamid)
     })
     .await;
 
