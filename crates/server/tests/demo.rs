@@ -113,6 +113,14 @@ async fn story(run: &DemoRun, channel: &str) -> String {
     })
     .await;
 
+    // The number verifies the hub's webhook URL with the channel's token of this run.
+    let (status, handshake) = run.curl("/sandbox/v1/handshake", "/handshake").run().await;
+    assert_eq!(
+        (status, &handshake["verified"]),
+        (200, &Value::Bool(true)),
+        "{handshake}"
+    );
+
     // The sandbox's outbox, as printed, shows what the customer was sent.
     let outbox = run.curl("/sandbox/v1/outbox", "/outbox");
     let sent = listing(&outbox).await;

@@ -107,6 +107,10 @@ impl Banner {
         line("    # what the customers were sent, and the webhooks the sandbox sent the hub");
         line(&format!("    curl -s {sb}/sandbox/v1/outbox"));
         line(&format!("    curl -s {sb}/sandbox/v1/deliveries"));
+        line("    # Meta's check of the hub's webhook URL, with the channel's verify token");
+        line(&format!(
+            "    curl -s -X POST {sb}/sandbox/v1/handshake -H 'Content-Type: application/json' -d '{{\"phone_number_id\":\"{PHONE_NUMBER_ID}\"}}'"
+        ));
         line("    # write in yourself, as a new customer");
         line(&format!(
             "    curl -s -X POST {sb}/sandbox/v1/inbound -H 'Content-Type: application/json' \\"
