@@ -33,8 +33,9 @@ pub struct Demo {
     customers: JoinHandle<()>,
 }
 
-/// Prepares the demo on the store `serve` is about to serve from `addr`; the customers start
-/// writing once the hub answers and stop when `shutdown` is cancelled.
+/// Prepares the demo on the store `serve` is about to serve from `addr` (already bound, so the
+/// customers' first webhooks wait in its backlog until the hub answers); the customers stop when
+/// `shutdown` is cancelled.
 pub async fn start(
     config: &Config,
     store: Arc<dyn Store>,
