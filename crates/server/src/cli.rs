@@ -14,7 +14,8 @@ use crate::config::Config;
 /// Switchboard: a self-hosted, multi-tenant omnichannel business-messaging hub.
 ///
 /// Start with `switchboard serve --demo`: it opens an embedded SQLite database under ./data,
-/// creates a demo organization and prints an API key with example requests.
+/// creates a demo organization whose simulated WhatsApp customers write in, and prints an API key
+/// with example requests.
 #[derive(Debug, Parser)]
 #[command(name = "switchboard", version, propagate_version = true)]
 pub struct Cli {
@@ -136,8 +137,9 @@ pub struct ServeArgs {
     pub listen: Option<SocketAddr>,
     #[command(flatten)]
     pub store: StoreArgs,
-    /// Create (or reuse) an organization named "Demo" and print a fresh API key with example
-    /// requests, so a first run shows Switchboard working.
+    /// Run a live demo: the sandbox in-process, an organization named "Demo" with a WhatsApp
+    /// channel wired to it, and simulated customers who write in; prints a fresh API key and
+    /// requests to try.
     #[arg(long)]
     pub demo: bool,
 }

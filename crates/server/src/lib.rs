@@ -84,20 +84,23 @@ pub fn workers(core: &Core, store: Arc<dyn Store>, config: &Config) -> switchboa
 pub fn shutdown_on_signals() -> CancellationToken {
     let token = CancellationToken::new();
     let t = token.clone();
+    // Installed before the task starts: a SIGTERM right after this returns (a script that read
+    // the demo's banner) must stop us cleanly, not kill us.
+    #[cfg(unix)]
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
     tokio::spawn(async move {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut term =
-                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                        let _ = ctrl_c.await;
-                        t.cancel();
-                        return;
-                    }
-                };
+            let mut term = match term {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                    let _ = ctrl_c.await;
+                    t.cancel();
+                    return;
+                }
+            };
             tokio::select! {
                 _ = ctrl_c => {}
                 _ = term.recv() => {}
@@ -122,8 +125,17 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "store open and migrated"
     );
-    if demo {
-        demo::announce(&config, store.clone(), listener.local_addr()?).await?;
+    // Before the demo, whose banner a script may read and stop us at once.
+    let shutdown = shutdown_on_signals();
+    let demo = if demo {
+        let addr = listener.local_addr()?;
+        Some(demo::start(&config, store.clone(), addr, shutdown.clone()).await?)
+    } else {
+        None
+    };
+    let served = serve_with_store(config, store, listener, shutdown).await;
+    if let Some(demo) = demo {
+        demo.stop().await;
     }
-    serve_with_store(config, store, listener, shutdown_on_signals()).await
+    served
 }
