@@ -25,6 +25,7 @@ pub mod sessions;
 pub mod settings;
 pub mod teams;
 pub mod tokens;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -16,6 +16,9 @@ pub struct CoreSettings {
     pub key_touch_interval_secs: u64,
     /// How long an `Idempotency-Key` claim holds while its first request runs.
     pub idempotency_lock_secs: u64,
+    /// Address ranges customers' webhook URLs may reach although they are not public (the SSRF
+    /// guard refuses loopback, private, link-local... otherwise). Tests allow `127.0.0.0/8`.
+    pub webhook_allowed_ranges: Vec<ipnet::IpNet>,
 }
 
 impl Default for CoreSettings {
@@ -26,6 +29,7 @@ impl Default for CoreSettings {
             login_attempts_per_ip_per_minute: 30,
             key_touch_interval_secs: 60,
             idempotency_lock_secs: 60,
+            webhook_allowed_ranges: Vec::new(),
         }
     }
 }

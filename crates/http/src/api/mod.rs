@@ -14,6 +14,7 @@ pub mod sessions;
 pub mod teams;
 pub mod transcripts;
 pub mod users;
+pub mod webhook_endpoints;
 
 use axum::Router;
 use ipnet::IpNet;
@@ -37,6 +38,7 @@ pub fn authenticated() -> Router<AppState> {
         .merge(transcripts::router())
         .merge(contacts::router())
         .merge(conversations::router())
+        .merge(webhook_endpoints::router())
 }
 
 /// Routes open to anyone (signing in).
