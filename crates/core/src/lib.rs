@@ -23,6 +23,7 @@ pub mod search;
 pub mod send;
 pub mod sessions;
 pub mod settings;
+pub mod stream;
 pub mod teams;
 pub mod tokens;
 pub mod webhooks;

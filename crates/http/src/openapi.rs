@@ -124,6 +124,7 @@ impl Modify for Security {
         api::webhook_endpoints::get_endpoint, api::webhook_endpoints::update_endpoint,
         api::webhook_endpoints::delete_endpoint, api::webhook_endpoints::rotate_secret,
         api::webhook_endpoints::ping,
+        api::events::stream,
     ),
     components(schemas(Problem, views::OrgView, views::MemberView, views::TeamView,
         views::ApiKeyView, views::CreatedApiKeyView, views::AuditEntryView, views::MeView,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod channels;
 pub mod contacts;
 pub mod conversations;
+pub mod events;
 pub mod me;
 pub mod messages;
 pub mod orgs;
@@ -39,6 +40,7 @@ pub fn authenticated() -> Router<AppState> {
         .merge(contacts::router())
         .merge(conversations::router())
         .merge(webhook_endpoints::router())
+        .merge(events::router())
 }
 
 /// Routes open to anyone (signing in).
