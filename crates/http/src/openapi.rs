@@ -124,6 +124,8 @@ impl Modify for Security {
         api::webhook_endpoints::get_endpoint, api::webhook_endpoints::update_endpoint,
         api::webhook_endpoints::delete_endpoint, api::webhook_endpoints::rotate_secret,
         api::webhook_endpoints::ping,
+        api::webhook_deliveries::list_deliveries, api::webhook_deliveries::get_delivery,
+        api::webhook_deliveries::replay_delivery, api::webhook_deliveries::replay_failed,
         api::events::stream,
     ),
     components(schemas(Problem, views::OrgView, views::MemberView, views::TeamView,

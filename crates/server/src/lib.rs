@@ -7,6 +7,7 @@ mod admin_jobs;
 pub mod cli;
 pub mod config;
 mod demo;
+mod fan_out;
 mod maintenance;
 pub mod master_key;
 pub mod store;
@@ -50,6 +51,10 @@ pub async fn serve_with_store(
         tokio::spawn(async move { runner.run(token).await })
     });
     let scheduler = tokio::spawn(maintenance::schedule(store.clone(), shutdown.clone()));
+    let fan_out = config
+        .jobs
+        .enabled
+        .then(|| tokio::spawn(fan_out::run(store.clone(), shutdown.clone())));
 
     tracing::info!(addr = %listener.local_addr()?, backend = store.backend(), "switchboard is ready");
     let token = shutdown.clone();
@@ -65,6 +70,9 @@ pub async fn serve_with_store(
         let _ = workers.await;
     }
     let _ = scheduler.await;
+    if let Some(fan_out) = fan_out {
+        let _ = fan_out.await;
+    }
     store.close().await;
     served.map_err(Into::into)
 }
@@ -76,7 +84,9 @@ pub fn workers(core: &Core, store: Arc<dyn Store>, config: &Config) -> switchboa
     let runner = switchboard_jobs::Runner::new(store.clone(), config.jobs.runner())
         .register(core.dispatcher())
         // Inbound media is downloaded while the provider still has it, into the data dir.
-        .register(core.media_fetcher(config.data_dir.join("media")));
+        .register(core.media_fetcher(config.data_dir.join("media")))
+        // Customers' webhooks: one attempt of one delivery per job.
+        .register(core.webhook_deliverer());
     maintenance::register(runner, store)
 }
 

@@ -69,7 +69,7 @@ pub(crate) async fn insert(conn: &mut PgConnection, events: &[Event]) -> Result<
 }
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
+pub(crate) struct EventRow {
     id: Uuid,
     org_id: Uuid,
     kind: String,

@@ -31,6 +31,7 @@ mod statuses;
 mod teams;
 mod timeline;
 mod users;
+mod webhook_deliveries;
 mod webhooks;
 
 pub mod testing;

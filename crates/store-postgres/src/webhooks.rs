@@ -1,10 +1,12 @@
 //! Webhook endpoints. Every statement is keyed by the organization, so another tenant's endpoint
 //! is simply not found.
 
+use sqlx::PgConnection;
 use sqlx::types::Json;
 use switchboard_domain::{ChannelId, OrgId, WebhookEndpointId};
 use switchboard_store::{
-    Effects, Page, PageRequest, Result, StoreError, WebhookEndpoint, WebhookStore,
+    Effects, Page, PageRequest, Result, StoreError, WebhookAttempt, WebhookDelivery,
+    WebhookEndpoint, WebhookStore,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -60,6 +62,48 @@ impl TryFrom<EndpointRow> for WebhookEndpoint {
 
 fn channel_uuids(e: &WebhookEndpoint) -> Json<Vec<Uuid>> {
     Json(e.channel_ids.iter().map(|c| c.0).collect())
+}
+
+/// The enabled endpoints of `orgs`, for the fan-out.
+pub(crate) async fn enabled_endpoints(
+    conn: &mut PgConnection,
+    orgs: &[Uuid],
+) -> Result<Vec<WebhookEndpoint>> {
+    let rows: Vec<EndpointRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM webhook_endpoints WHERE org_id = ANY($1) AND enabled"
+    ))
+    .bind(orgs)
+    .fetch_all(conn)
+    .await
+    .map_err(db)?;
+    rows.into_iter().map(WebhookEndpoint::try_from).collect()
+}
+
+/// Writes every changeable field of `e`, keyed by its organization.
+pub(crate) fn update_query(
+    e: &WebhookEndpoint,
+) -> sqlx::query::Query<'static, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    sqlx::query(
+        "UPDATE webhook_endpoints SET url = $3, description = $4, event_types = $5,
+             channel_ids = $6, enabled = $7, format = $8, secret = $9, previous_secret = $10,
+             previous_until = $11, disabled_reason = $12, failing_since = $13,
+             updated_at = $14
+         WHERE org_id = $1 AND id = $2",
+    )
+    .bind(e.org_id.0)
+    .bind(e.id.0)
+    .bind(e.url.clone())
+    .bind(e.description.clone())
+    .bind(Json(e.event_types.clone()))
+    .bind(channel_uuids(e))
+    .bind(e.enabled)
+    .bind(e.format.clone())
+    .bind(e.secret.clone())
+    .bind(e.previous_secret.clone())
+    .bind(e.previous_until)
+    .bind(e.disabled_reason.clone())
+    .bind(e.failing_since)
+    .bind(e.updated_at)
 }
 
 #[async_trait::async_trait]
@@ -129,28 +173,7 @@ impl WebhookStore for PgStore {
     }
 
     async fn update_webhook_endpoint(&self, e: &WebhookEndpoint, effects: &Effects) -> Result<()> {
-        let query = sqlx::query(
-            "UPDATE webhook_endpoints SET url = $3, description = $4, event_types = $5,
-                 channel_ids = $6, enabled = $7, format = $8, secret = $9, previous_secret = $10,
-                 previous_until = $11, disabled_reason = $12, failing_since = $13,
-                 updated_at = $14
-             WHERE org_id = $1 AND id = $2",
-        )
-        .bind(e.org_id.0)
-        .bind(e.id.0)
-        .bind(e.url.clone())
-        .bind(e.description.clone())
-        .bind(Json(e.event_types.clone()))
-        .bind(channel_uuids(e))
-        .bind(e.enabled)
-        .bind(e.format.clone())
-        .bind(e.secret.clone())
-        .bind(e.previous_secret.clone())
-        .bind(e.previous_until)
-        .bind(e.disabled_reason.clone())
-        .bind(e.failing_since)
-        .bind(e.updated_at);
-        self.change_existing(query, effects).await
+        self.change_existing(update_query(e), effects).await
     }
 
     async fn delete_webhook_endpoint(
@@ -163,5 +186,42 @@ impl WebhookStore for PgStore {
             .bind(org.0)
             .bind(id.0);
         self.change_existing(query, effects).await
+    }
+
+    async fn fan_out_events(&self, limit: u32) -> Result<usize> {
+        self.fan_out(limit).await
+    }
+
+    async fn get_webhook_delivery(&self, org: OrgId, id: Uuid) -> Result<WebhookDelivery> {
+        self.delivery(org, id).await
+    }
+
+    async fn list_webhook_deliveries(
+        &self,
+        org: OrgId,
+        endpoint: WebhookEndpointId,
+        failed_only: bool,
+        page: PageRequest,
+    ) -> Result<Page<WebhookDelivery>> {
+        self.deliveries(org, endpoint, failed_only, page).await
+    }
+
+    async fn list_webhook_attempts(
+        &self,
+        org: OrgId,
+        delivery: Uuid,
+    ) -> Result<Vec<WebhookAttempt>> {
+        self.attempts(org, delivery).await
+    }
+
+    async fn record_webhook_attempt(
+        &self,
+        attempt: &WebhookAttempt,
+        delivery: &WebhookDelivery,
+        endpoint: Option<&WebhookEndpoint>,
+        effects: &Effects,
+    ) -> Result<()> {
+        self.record_attempt(attempt, delivery, endpoint, effects)
+            .await
     }
 }

@@ -31,6 +31,7 @@ mod search;
 mod sessions;
 mod teams;
 mod users;
+mod webhook_deliveries;
 mod webhooks;
 mod writer;
 

@@ -50,7 +50,10 @@ pub use search::{MessageSearch, QueryError, SearchQuery, SearchStore};
 pub use sessions::{Session, SessionStore};
 pub use teams::{Team, TeamStore};
 pub use users::{LoginThrottle, Member, Membership, User, UserStore};
-pub use webhooks::{WebhookEndpoint, WebhookStore};
+pub use webhooks::{
+    DELIVER_KIND, DELIVERY_ATTEMPTS, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+    WebhookStore, deliveries_for, delivery_body,
+};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -3,6 +3,8 @@
 //! every delivery, in the client's resolver); the secret is sealed with the master key, bound to the
 //! endpoint, and shown once.
 
+mod deliver;
+mod log;
 mod ping;
 
 use std::time::Duration;
@@ -12,6 +14,7 @@ use switchboard_domain::{ChannelId, Scope, Timestamp, WebhookEndpointId};
 use switchboard_store::{Page, PageRequest, WebhookEndpoint};
 use switchboard_webhooks::{AddressGuard, DeliveryClient, WebhookSecret};
 
+pub use deliver::{DISABLE_AFTER, Deliverer};
 pub use ping::PingResult;
 
 use crate::{Core, CoreError, CoreResult, Principal, audit};

@@ -15,6 +15,7 @@ pub mod sessions;
 pub mod teams;
 pub mod transcripts;
 pub mod users;
+pub mod webhook_deliveries;
 pub mod webhook_endpoints;
 
 use axum::Router;
@@ -40,6 +41,7 @@ pub fn authenticated() -> Router<AppState> {
         .merge(contacts::router())
         .merge(conversations::router())
         .merge(webhook_endpoints::router())
+        .merge(webhook_deliveries::router())
         .merge(events::router())
 }
 
