@@ -90,9 +90,12 @@ pub struct Job {
     pub dedup_key: Option<String>,
     pub priority: i16,
     pub run_at: Timestamp,
-    /// Claims so far, including the current one.
+    /// Claims so far, including the current one, less those deferred or released.
     pub attempts: u32,
     pub max_attempts: u32,
+    /// Times the job was put back for later without counting an attempt
+    /// ([`JobOutcome::Defer`]): lets a handler bound waits that must not go on for ever.
+    pub deferrals: u32,
     pub state: JobState,
     pub lease_owner: Option<String>,
     pub lease_until: Option<Timestamp>,
@@ -138,6 +141,14 @@ pub enum JobOutcome {
     /// Given up; stays for inspection and redrive.
     Dead {
         error: String,
+    },
+    /// Not failed, only not now (the sender's rate, another node owning the sender): back to
+    /// `ready`, due at `run_at`, with the attempt this claim counted given back and `deferrals`
+    /// counted instead. `note`, when given, becomes `last_error` so an operator sees why a job
+    /// waits.
+    Defer {
+        run_at: Timestamp,
+        note: Option<String>,
     },
 }
 
