@@ -24,6 +24,11 @@ pub enum JobError {
     },
     /// Will never succeed (bad payload, rejected by the provider): dead at once.
     Permanent { error: String },
+    /// Not a failure, only not now (a sender's rate, another node owning the sender): the job
+    /// goes back to the queue due `after` from now WITHOUT counting an attempt, so waits however
+    /// long can never kill it. The job's `deferrals` counts these, for handlers that must bound
+    /// a wait they do not control. `reason` is kept as the job's last error, for operators.
+    Defer { reason: String, after: Duration },
 }
 
 impl JobError {
@@ -38,6 +43,13 @@ impl JobError {
         JobError::Retry {
             error: error.into(),
             retry_after: Some(after),
+        }
+    }
+
+    pub fn defer(reason: impl Into<String>, after: Duration) -> Self {
+        JobError::Defer {
+            reason: reason.into(),
+            after,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The runner against a real (SQLite) store: handlers run, failures retry with backoff and die
-//! after the attempt budget, new work wakes a waiting runner, and shutdown hands leases back.
+//! after the attempt budget, deferrals wait without spending it, new work wakes a waiting runner,
+//! and shutdown hands leases back.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -172,6 +173,45 @@ async fn leaves_other_kinds_alone() {
         0
     );
     assert_eq!(s.get_job(other).await.unwrap().state, JobState::Ready);
+}
+
+/// Defers (due at once) `defer_first` times, then succeeds.
+struct Patient {
+    defer_first: u32,
+    calls: AtomicU32,
+}
+
+#[async_trait::async_trait]
+impl JobHandler for Patient {
+    fn kind(&self) -> &'static str {
+        "patient"
+    }
+
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        // The store counts deferrals and gives their attempts back.
+        assert_eq!((job.deferrals, job.attempts), (n, 1), "run {n}");
+        if n < self.defer_first {
+            return Err(JobError::defer(format!("not yet ({n})"), Duration::ZERO));
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn deferrals_never_spend_the_attempt_budget() {
+    let (s, _dir) = store().await;
+    let mut j = job("patient", 1);
+    j.max_attempts = 1;
+    let id = s.enqueue(&[j]).await.unwrap()[0].id();
+    let runner = Runner::new(s.clone(), config()).register(Patient {
+        defer_first: 5,
+        calls: AtomicU32::new(0),
+    });
+    assert_eq!(runner.run_pending().await.unwrap(), 6);
+    let j = s.get_job(id).await.unwrap();
+    assert_eq!((j.state, j.attempts, j.deferrals), (JobState::Done, 1, 5));
+    assert_eq!(j.last_error.as_deref(), Some("not yet (4)"));
 }
 
 /// Signals when it starts, then waits until released (or forever).
