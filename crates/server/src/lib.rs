@@ -77,7 +77,7 @@ pub fn workers(core: &Core, store: Arc<dyn Store>, config: &Config) -> switchboa
         .register(core.dispatcher())
         // Inbound media is downloaded while the provider still has it, into the data dir.
         .register(core.media_fetcher(config.data_dir.join("media")));
-    maintenance::register(runner, store)
+    maintenance::register(runner, store, config.jobs.keep_pending_statuses)
 }
 
 /// Cancels the token on Ctrl-C or SIGTERM.

@@ -1,0 +1,122 @@
+//! Which node dispatches a sender's messages. Each node keeps its senders' rate limiters in
+//! memory, so with several nodes a sender's limit holds only if one node at a time sends for it:
+//! that node holds the sender's lease in the store (DESIGN "Jobs"). A node that claims a dispatch
+//! job of a sender another node owns puts the job back for a moment instead of sending.
+//!
+//! Leases are remembered here, so the hot path does not write per message: the owner renews once
+//! half its lease is spent, and a node that saw another's lease does not ask again before that
+//! lease could have run out. A node that stops simply stops renewing; another takes the sender
+//! over once the lease runs out. On SQLite there is one node, and it always wins.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use switchboard_domain::{ChannelId, Timestamp};
+use switchboard_store::{SenderLease, Store, StoreError};
+
+/// How long a lease lasts: long enough that renewals are rare (one write per sender every 15 s),
+/// short enough that a dead node's senders move on quickly.
+pub const DEFAULT_SENDER_LEASE: Duration = Duration::from_secs(30);
+/// How long a job of another node's sender waits before it is tried again: short, so the job
+/// soon reaches the owner (or finds the sender free) rather than waiting out a whole lease.
+const OTHERS_RETRY: Duration = Duration::from_secs(1);
+/// Past a lease's end, so the retry finds it run out rather than a hair before.
+const PAST_END: Duration = Duration::from_millis(50);
+
+/// What a node may do with a sender now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ownership {
+    /// This node holds the sender's lease: send.
+    Mine,
+    /// Another node does: put the job back for `retry_in`.
+    Theirs { owner: String, retry_in: Duration },
+}
+
+/// One node's view of the sender leases.
+pub struct Senders {
+    store: Arc<dyn Store>,
+    lease: Duration,
+    known: Mutex<HashMap<ChannelId, SenderLease>>,
+}
+
+impl Senders {
+    pub fn new(store: Arc<dyn Store>, lease: Duration) -> Self {
+        Self {
+            store,
+            lease: lease.max(Duration::from_secs(1)),
+            known: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `node` may send for `channel` now, taking or renewing the lease when needed.
+    pub async fn check(&self, channel: ChannelId, node: &str) -> Result<Ownership, StoreError> {
+        let now = switchboard_domain::now();
+        let cached = self.known.lock().get(&channel).cloned();
+        if let Some(known) = cached {
+            let left = remaining(&known, now);
+            if known.is_held_by(node) && left > self.lease / 2 {
+                return Ok(Ownership::Mine);
+            }
+            if !known.is_held_by(node) && !left.is_zero() {
+                return Ok(theirs(known, left));
+            }
+        }
+        let lease = self
+            .store
+            .acquire_sender_lease(channel, node, self.lease, now)
+            .await?;
+        let left = remaining(&lease, now);
+        let answer = if lease.is_held_by(node) {
+            Ownership::Mine
+        } else {
+            theirs(lease.clone(), left)
+        };
+        let mut known = self.known.lock();
+        // Forget senders whose leases ran out long ago, so a node that sent for many senders
+        // once does not keep them all.
+        if known.len() > 10_000 {
+            known.retain(|_, l| l.lease_until > now);
+        }
+        known.insert(channel, lease);
+        Ok(answer)
+    }
+}
+
+/// How much of `lease` is left at `now` (zero once it ran out).
+fn remaining(lease: &SenderLease, now: Timestamp) -> Duration {
+    Duration::try_from(lease.lease_until - now).unwrap_or(Duration::ZERO)
+}
+
+fn theirs(lease: SenderLease, left: Duration) -> Ownership {
+    Ownership::Theirs {
+        owner: lease.owner,
+        retry_in: (left + PAST_END).min(OTHERS_RETRY),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_nodes_job_comes_back_soon_or_just_after_the_lease() {
+        let now = switchboard_domain::now();
+        let lease = |secs: i64| SenderLease {
+            channel_id: ChannelId::new(),
+            owner: "b".into(),
+            lease_until: now + time::Duration::seconds(secs),
+        };
+        let retry = |l: SenderLease| match theirs(l.clone(), remaining(&l, now)) {
+            Ownership::Theirs { retry_in, owner } => {
+                assert_eq!(owner, "b");
+                retry_in
+            }
+            Ownership::Mine => unreachable!(),
+        };
+        assert_eq!(retry(lease(20)), OTHERS_RETRY);
+        assert_eq!(retry(lease(0)), PAST_END);
+        assert_eq!(remaining(&lease(-5), now), Duration::ZERO);
+    }
+}
