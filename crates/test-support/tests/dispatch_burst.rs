@@ -1,6 +1,7 @@
 //! A burst to one sender far larger than a worker waits for in place: every message is delivered
 //! exactly once, however few attempts its job has, because waiting for the sender's rate defers
-//! the job without spending an attempt.
+//! the job without spending an attempt. A provider throttle is a deferral too (within an
+//! allowance).
 
 mod dispatch_support;
 mod outbound_support;
@@ -69,5 +70,38 @@ both_backends! {
         // Many jobs waited more often than their attempt budget would have allowed retries.
         let long_waits = jobs.iter().filter(|j| j.deferrals > ATTEMPTS).count();
         assert!(long_waits > 0, "the burst outran the in-place wait: {jobs:?}");
+    }
+}
+
+both_backends! {
+    async fn a_provider_throttle_waits_without_spending_the_only_attempt(app) {
+        let ch = app.whatsapp_channel().await;
+        let sb = Sandbox::of(&app).await;
+        sb.customer_writes(&ch.phone_number_id, CUSTOMER, "Hi").await;
+        // Meta's throughput limit answers the first send.
+        sb.arm_fault(&ch.phone_number_id, 130429).await;
+        let id = accept_text(&app, ChannelId(ch.id), CUSTOMER, "Patience", 1).await;
+
+        let drain = async {
+            loop {
+                app.run_pending_jobs().await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        let ids = [id];
+        let messages = tokio::select! {
+            m = settled(&app, &ids, Duration::from_secs(60)) => m,
+            _ = drain => unreachable!("the drain loop never ends"),
+        };
+        let m = &messages[0];
+        assert!(m.provider_message_id.is_some() && m.error.is_none(), "sent after the throttle: {m:?}");
+        assert_eq!(sb.outbox(&ch.phone_number_id).await.len(), 1);
+        let filter = JobFilter { kind: Some("message.dispatch".into()), ..Default::default() };
+        let jobs = app.store.list_jobs(&filter, PageRequest::default()).await.expect("jobs").items;
+        assert_eq!(
+            jobs.iter().map(|j| (j.state, j.attempts, j.deferrals)).collect::<Vec<_>>(),
+            vec![(JobState::Done, 1, 1)],
+            "the throttle was a deferral, the send the one attempt"
+        );
     }
 }

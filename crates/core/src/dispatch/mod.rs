@@ -44,13 +44,6 @@ pub const DEFAULT_MESSAGES_PER_SECOND: f64 = 80.0;
 /// How long a job waits in place for its sender's slot; further away, it is deferred until the
 /// slot comes (a worker is not parked behind a campaign's whole backlog).
 pub const MAX_LIMITER_WAIT: Duration = Duration::from_secs(10);
-/// Provider throttles (429 / 130429, pair rate 131056) deferred without spending an attempt, as
-/// long as the job has been deferred fewer times than this. A throttle says "not now", not
-/// "broken", so a long one must not kill messages; but a provider that answers 429 for ever must
-/// not loop a job for ever either: past this many deferrals (of any cause, so ownership and rate
-/// waits use the allowance up too, which only makes it end sooner) each throttle counts as an
-/// attempt and the job dies once its attempts are spent.
-const THROTTLES_WITHOUT_ATTEMPT: u32 = 100;
 
 /// What a dispatch job carries. `to` is the recipient's canonical address, checked when the
 /// message was accepted.
@@ -230,10 +223,8 @@ impl Dispatcher {
                 if let SendAction::RateLimited(pause) = e.action {
                     self.limiter.hold(&channel.id, pause);
                 }
-                if let (SendAction::RateLimited(d) | SendAction::RetryAfter(d), true) =
-                    (e.action, run.deferrals < THROTTLES_WITHOUT_ATTEMPT)
-                {
-                    return Err(JobError::defer(e.to_string(), d));
+                if let Some(after) = failure::throttle_deferral(&e, run.deferrals) {
+                    return Err(JobError::defer(e.to_string(), after));
                 }
                 match failure::decide(&e, last_attempt) {
                     failure::Decision::Retry { error, after } => Err(JobError::Retry {
