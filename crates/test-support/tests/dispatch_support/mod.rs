@@ -29,6 +29,28 @@ pub async fn channel_at_rate(app: &TestApp, per_second: u32) -> ChannelFixture {
     ch
 }
 
+/// An outbound text to `to`, sent by the system, as `send_message` would store it.
+pub fn text_request(channel: ChannelId, to: &str, body: &str) -> OutboundRequest {
+    let content = OutboundContent {
+        content: Content::Text(Text {
+            body: body.into(),
+            preview_url: false,
+        }),
+        reply_to: None,
+    };
+    OutboundRequest {
+        id: MessageId::new(),
+        channel_id: channel,
+        to: to.into(),
+        kind: "text".into(),
+        content: serde_json::to_value(&content).expect("content json"),
+        text: Some(body.into()),
+        reply_to: None,
+        sender: Sender::System,
+        created_at: switchboard_domain::now(),
+    }
+}
+
 /// A text to `to` accepted as `send_message` accepts it, with a dispatch job of `attempts`.
 pub async fn accept_text(
     app: &TestApp,
@@ -38,27 +60,9 @@ pub async fn accept_text(
     attempts: u32,
 ) -> MessageId {
     let org = OrgId(app.org.id);
-    let id = MessageId::new();
-    let content = OutboundContent {
-        content: Content::Text(Text {
-            body: body.into(),
-            preview_url: false,
-        }),
-        reply_to: None,
-    };
-    let request = OutboundRequest {
-        id,
-        channel_id: channel,
-        to: to.into(),
-        kind: "text".into(),
-        content: serde_json::to_value(&content).expect("content json"),
-        text: Some(body.into()),
-        reply_to: None,
-        sender: Sender::System,
-        created_at: switchboard_domain::now(),
-    };
+    let request = text_request(channel, to, body);
     let payload = DispatchPayload {
-        message_id: id,
+        message_id: request.id,
         org_id: org,
         channel_id: channel,
         to: to.into(),
@@ -73,7 +77,7 @@ pub async fn accept_text(
         .accept_outbound(org, &request, &Effects::none().with_job(job))
         .await
         .expect("accept");
-    id
+    request.id
 }
 
 /// The messages, read from the store once none of them waits any more (or the deadline passed).
