@@ -91,13 +91,14 @@ impl DispatchStore for PgStore {
     }
 
     async fn release_sender_lease(&self, channel_id: ChannelId, node: &str) -> Result<bool> {
-        let released = sqlx::query("DELETE FROM sender_leases WHERE channel_id = $1 AND owner = $2")
-            .bind(channel_id.0)
-            .bind(node)
-            .execute(self.pool())
-            .await
-            .map_err(db)?
-            .rows_affected();
+        let released =
+            sqlx::query("DELETE FROM sender_leases WHERE channel_id = $1 AND owner = $2")
+                .bind(channel_id.0)
+                .bind(node)
+                .execute(self.pool())
+                .await
+                .map_err(db)?
+                .rows_affected();
         Ok(released > 0)
     }
 

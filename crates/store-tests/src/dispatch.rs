@@ -53,7 +53,11 @@ pub async fn sender_lease_is_renewed_by_its_owner_and_taken_over_once_run_out(s:
         "senders are independent"
     );
     let b = acquire(&*s, ch, "node-b", plus_secs(t, 45)).await;
-    assert_eq!(b, lease(ch, "node-b", plus_secs(t, 75)), "run out: taken over");
+    assert_eq!(
+        b,
+        lease(ch, "node-b", plus_secs(t, 75)),
+        "run out: taken over"
+    );
     assert_eq!(
         acquire(&*s, ch, "node-a", plus_secs(t, 50)).await,
         b,
@@ -99,7 +103,10 @@ pub async fn concurrent_sender_lease_acquires_have_one_winner(s: Arc<dyn Store>)
             answers.push(task.await.expect("task"));
         }
         let winner = answers[0].clone();
-        assert!(winner.owner.starts_with("node-"), "round {round}: {winner:?}");
+        assert!(
+            winner.owner.starts_with("node-"),
+            "round {round}: {winner:?}"
+        );
         assert!(
             answers.iter().all(|a| *a == winner),
             "round {round}: one winner, every node told the same: {answers:?}"
@@ -120,14 +127,20 @@ pub async fn purge_pending_statuses_deletes_only_those_older_than_the_cutoff(s: 
     let t = switchboard_domain::now();
     let early = |pid: &str| batch(Vec::new(), vec![status(pid, MessageStatus::Delivered, t)]);
 
-    let out = s.ingest(o.id, ch.id, &early("wamid.old")).await.expect("old");
+    let out = s
+        .ingest(o.id, ch.id, &early("wamid.old"))
+        .await
+        .expect("old");
     assert_eq!(out.statuses_pending, 1);
     // Stored times are whole milliseconds: step past the old one's before taking the cutoff, and
     // past the cutoff before the young one arrives.
     tokio::time::sleep(Duration::from_millis(5)).await;
     let cutoff = switchboard_domain::now();
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let out = s.ingest(o.id, ch.id, &early("wamid.young")).await.expect("young");
+    let out = s
+        .ingest(o.id, ch.id, &early("wamid.young"))
+        .await
+        .expect("young");
     assert_eq!(out.statuses_pending, 1);
 
     assert_eq!(
@@ -156,7 +169,11 @@ pub async fn purge_pending_statuses_deletes_only_those_older_than_the_cutoff(s: 
         .record_receipt(o.id, young.id, "wamid.young", now)
         .await
         .expect("young receipt");
-    assert_eq!(m.status, MessageStatus::Delivered, "its early status was kept");
+    assert_eq!(
+        m.status,
+        MessageStatus::Delivered,
+        "its early status was kept"
+    );
     assert_eq!(
         s.purge_pending_statuses(plus_secs(now, 60))
             .await

@@ -70,19 +70,26 @@ async fn a_senders_messages_go_out_once_through_its_lease_owner_and_move_when_it
     };
     let ch = channel_at_rate(&app, 50).await;
     let sb = Sandbox::of(&app).await;
-    sb.customer_writes(&ch.phone_number_id, CUSTOMER, "Hello").await;
+    sb.customer_writes(&ch.phone_number_id, CUSTOMER, "Hello")
+        .await;
     let log = Arc::new(Mutex::new(Vec::new()));
     let a = start(&app, "node-a", &log);
     let b = start(&app, "node-b", &log);
 
     let first = send_burst(&app, ch.id, 20, "first").await;
     let sent = settled(&app, &first, Duration::from_secs(60)).await;
-    assert!(sent.iter().all(|m| m.provider_message_id.is_some()), "{sent:?}");
+    assert!(
+        sent.iter().all(|m| m.provider_message_id.is_some()),
+        "{sent:?}"
+    );
     let phase_one: Vec<Sent> = log.lock().clone();
     assert_eq!(phase_one.len(), 20, "each sent once: {phase_one:?}");
     let owner = phase_one[0].node.clone();
     for s in &phase_one {
-        assert_eq!(s.node, owner, "one node sends for the sender: {phase_one:?}");
+        assert_eq!(
+            s.node, owner,
+            "one node sends for the sender: {phase_one:?}"
+        );
         assert_eq!(s.lease_owner.as_deref(), Some(owner.as_str()), "{s:?}");
     }
 
@@ -93,7 +100,10 @@ async fn a_senders_messages_go_out_once_through_its_lease_owner_and_move_when_it
     stopping.task.await.expect("owner stopped");
     let second = send_burst(&app, ch.id, 10, "second").await;
     let sent = settled(&app, &second, Duration::from_secs(60)).await;
-    assert!(sent.iter().all(|m| m.provider_message_id.is_some()), "{sent:?}");
+    assert!(
+        sent.iter().all(|m| m.provider_message_id.is_some()),
+        "{sent:?}"
+    );
     let phase_two: Vec<Sent> = log.lock()[20..].to_vec();
     assert_eq!(phase_two.len(), 10, "each sent once: {phase_two:?}");
     for s in &phase_two {
@@ -111,10 +121,18 @@ async fn a_senders_messages_go_out_once_through_its_lease_owner_and_move_when_it
     let outbox = sb.outbox(&ch.phone_number_id).await;
     let callbacks: HashSet<String> = outbox
         .iter()
-        .filter_map(|o| o["body"]["biz_opaque_callback_data"].as_str().map(str::to_owned))
+        .filter_map(|o| {
+            o["body"]["biz_opaque_callback_data"]
+                .as_str()
+                .map(str::to_owned)
+        })
         .collect();
     assert_eq!(outbox.len(), 30, "nothing sent twice");
-    let expected: HashSet<String> = first.iter().chain(&second).map(ToString::to_string).collect();
+    let expected: HashSet<String> = first
+        .iter()
+        .chain(&second)
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(callbacks, expected);
     staying.stop.cancel();
     staying.task.await.expect("other node stopped");

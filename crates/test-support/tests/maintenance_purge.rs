@@ -34,22 +34,33 @@ async fn status_after_purge(app: &TestApp, pid: &str, keep: Duration) -> Message
             error: None,
         }],
     };
-    let out = app.store.ingest(org, ChannelId(ch.id), &early).await.expect("ingest");
+    let out = app
+        .store
+        .ingest(org, ChannelId(ch.id), &early)
+        .await
+        .expect("ingest");
     assert_eq!(out.statuses_pending, 1, "waits for the receipt");
     // Stored times are whole milliseconds: with no wait at all the cutoff could equal the
     // status's arrival, which is not older than it.
     tokio::time::sleep(Duration::from_millis(5)).await;
 
     let data = tempfile::tempdir().expect("data dir");
-    let mut config = switchboard::Config { data_dir: data.path().to_path_buf(), ..Default::default() };
+    let mut config = switchboard::Config {
+        data_dir: data.path().to_path_buf(),
+        ..Default::default()
+    };
     config.jobs.keep_pending_statuses = keep;
     let runner = switchboard::workers(&app.core, app.store.clone(), &config);
     let purge = NewJob::new(None, "maintenance.purge", serde_json::json!({}));
     let job = app.store.enqueue(&[purge]).await.expect("enqueue")[0].id();
     runner.run_pending().await.expect("run");
-    assert_eq!(app.store.get_job(job).await.expect("job").state, JobState::Done);
+    assert_eq!(
+        app.store.get_job(job).await.expect("job").state,
+        JobState::Done
+    );
 
-    let m = app.store
+    let m = app
+        .store
         .record_receipt(org, id, pid, switchboard_domain::now())
         .await
         .expect("receipt");

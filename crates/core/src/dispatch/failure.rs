@@ -145,7 +145,10 @@ mod tests {
         for action in [SendAction::RateLimited(two), SendAction::RetryAfter(two)] {
             let e = graph(action, "rate_limited", 130429);
             assert_eq!(throttle_deferral(&e, 0), Some(two));
-            assert_eq!(throttle_deferral(&e, THROTTLES_WITHOUT_ATTEMPT - 1), Some(two));
+            assert_eq!(
+                throttle_deferral(&e, THROTTLES_WITHOUT_ATTEMPT - 1),
+                Some(two)
+            );
             assert_eq!(throttle_deferral(&e, THROTTLES_WITHOUT_ATTEMPT), None);
         }
         // Outages and refusals are not throttles: they count (or fail) as before.

@@ -89,7 +89,12 @@ pub async fn defer_gives_the_attempt_back_and_counts_itself(s: Arc<dyn Store>) {
     }
     let got = s.get_job(j.id).await.expect("get");
     assert_eq!(
-        (got.state, got.attempts, got.deferrals, got.last_error.as_deref()),
+        (
+            got.state,
+            got.attempts,
+            got.deferrals,
+            got.last_error.as_deref()
+        ),
         (JobState::Ready, 0, 4, Some("sender busy"))
     );
 
@@ -101,5 +106,8 @@ pub async fn defer_gives_the_attempt_back_and_counts_itself(s: Arc<dyn Store>) {
         .await
         .expect("done");
     let got = s.get_job(j.id).await.expect("get");
-    assert_eq!((got.state, got.attempts, got.deferrals), (JobState::Done, 1, 4));
+    assert_eq!(
+        (got.state, got.attempts, got.deferrals),
+        (JobState::Done, 1, 4)
+    );
 }

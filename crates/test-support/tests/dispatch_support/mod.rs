@@ -132,7 +132,10 @@ impl JobHandler for Recording {
         if !before && after {
             let lease = self.store.sender_lease(p.channel_id).await.expect("lease");
             self.log.lock().push(Sent {
-                node: job.lease_owner.clone().expect("a claimed job names its node"),
+                node: job
+                    .lease_owner
+                    .clone()
+                    .expect("a claimed job names its node"),
                 message: p.message_id,
                 lease_owner: lease.map(|l| l.owner),
             });
