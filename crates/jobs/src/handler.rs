@@ -12,6 +12,12 @@ pub trait JobHandler: Send + Sync + 'static {
     fn kind(&self) -> &'static str;
 
     async fn run(&self, job: &Job) -> Result<(), JobError>;
+
+    /// Called once when the runner `worker` stops gracefully, after its jobs finished or were
+    /// handed back: the place to give up what the handler holds for this node (the dispatcher's
+    /// sender leases), so other nodes need not wait for it to run out. A crashed node never
+    /// gets here; what it held runs out on its own.
+    async fn stopped(&self, _worker: &str) {}
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! The runner against a real (SQLite) store: handlers run, failures retry with backoff and die
 //! after the attempt budget, deferrals wait without spending it, new work wakes a waiting runner,
-//! and shutdown hands leases back.
+//! and shutdown hands leases back and tells the handlers.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -214,10 +214,12 @@ async fn deferrals_never_spend_the_attempt_budget() {
     assert_eq!(j.last_error.as_deref(), Some("not yet (4)"));
 }
 
-/// Signals when it starts, then waits until released (or forever).
+/// Signals when it starts, then waits until released (or forever); reports when its runner
+/// stopped.
 struct Blocking {
     started: mpsc::UnboundedSender<()>,
     release: Arc<Notify>,
+    stopped: mpsc::UnboundedSender<String>,
 }
 
 #[async_trait::async_trait]
@@ -231,6 +233,10 @@ impl JobHandler for Blocking {
         self.release.notified().await;
         Ok(())
     }
+
+    async fn stopped(&self, worker: &str) {
+        let _ = self.stopped.send(worker.to_owned());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -238,13 +244,16 @@ async fn a_waiting_runner_wakes_for_new_work_and_hands_back_unfinished_jobs_on_s
     let (s, _dir) = store().await;
     let (started_tx, mut started) = mpsc::unbounded_channel();
     let release = Arc::new(Notify::new());
+    let (stopped_tx, mut stopped) = mpsc::unbounded_channel();
     let (h, mut done) = flaky("quick", 0, false);
     let runner = Runner::new(s.clone(), config())
         .register(Blocking {
             started: started_tx,
             release: release.clone(),
+            stopped: stopped_tx,
         })
         .register(h);
+    let worker = runner.worker_id().to_owned();
     let token = CancellationToken::new();
     let task = tokio::spawn({
         let token = token.clone();
@@ -271,4 +280,9 @@ async fn a_waiting_runner_wakes_for_new_work_and_hands_back_unfinished_jobs_on_s
     assert_eq!(j.state, JobState::Ready, "handed back, not left leased");
     assert_eq!(j.attempts, 0, "a handed-back attempt does not count");
     assert!(j.lease_owner.is_none());
+    assert_eq!(
+        stopped.try_recv().ok(),
+        Some(worker),
+        "handlers hear of the stop"
+    );
 }

@@ -1,7 +1,8 @@
 //! Two nodes ("a" and "b": two job runners, each with its own dispatcher, limiter and view of the
 //! sender leases) sharing one PostgreSQL database: a sender's messages are all sent exactly once,
-//! every one by the node holding the sender's lease, and when that node stops the other takes the
-//! sender over once the lease runs out. PostgreSQL only: SQLite serves one process.
+//! every one by the node holding the sender's lease; when that node crashes the other takes the
+//! sender over once the lease runs out, and a node that stops gracefully releases its leases.
+//! PostgreSQL only: SQLite serves one process.
 
 mod dispatch_support;
 mod outbound_support;
@@ -93,11 +94,21 @@ async fn a_senders_messages_go_out_once_through_its_lease_owner_and_move_when_it
         assert_eq!(s.lease_owner.as_deref(), Some(owner.as_str()), "{s:?}");
     }
 
-    // The owner stops (its lease is neither renewed nor released); the other takes over once
+    // The owner crashes (its lease is neither renewed nor released); the other takes over once
     // the lease has run out.
-    let (stopping, staying) = if owner == "node-a" { (a, b) } else { (b, a) };
-    stopping.stop.cancel();
-    stopping.task.await.expect("owner stopped");
+    let (crashing, staying) = if owner == "node-a" { (a, b) } else { (b, a) };
+    crashing.task.abort();
+    assert!(crashing.task.await.is_err_and(|e| e.is_cancelled()));
+    let held = app
+        .store
+        .sender_lease(ChannelId(ch.id))
+        .await
+        .expect("lease");
+    assert_eq!(
+        held.map(|l| l.owner),
+        Some(owner.clone()),
+        "a crash releases nothing"
+    );
     let second = send_burst(&app, ch.id, 10, "second").await;
     let sent = settled(&app, &second, Duration::from_secs(60)).await;
     assert!(
@@ -134,6 +145,16 @@ async fn a_senders_messages_go_out_once_through_its_lease_owner_and_move_when_it
         .map(ToString::to_string)
         .collect();
     assert_eq!(callbacks, expected);
+
+    // A node that stops gracefully gives its senders up at once.
     staying.stop.cancel();
     staying.task.await.expect("other node stopped");
+    assert_eq!(
+        app.store
+            .sender_lease(ChannelId(ch.id))
+            .await
+            .expect("lease"),
+        None,
+        "released on shutdown"
+    );
 }

@@ -137,6 +137,10 @@ impl JobHandler for Dispatcher {
         }
         result
     }
+
+    async fn stopped(&self, worker: &str) {
+        self.senders.release_all(worker).await;
+    }
 }
 
 /// What one run of a job knows beyond its payload.

@@ -5,8 +5,9 @@
 //!
 //! Leases are remembered here, so the hot path does not write per message: the owner renews once
 //! half its lease is spent, and a node that saw another's lease does not ask again before that
-//! lease could have run out. A node that stops simply stops renewing; another takes the sender
-//! over once the lease runs out. On SQLite there is one node, and it always wins.
+//! lease could have run out. A node that stops gracefully gives its leases up; one that crashes
+//! stops renewing, and another takes its senders over once their leases run out. On SQLite there
+//! is one node, and it always wins (after a crash, once its previous life's leases ran out).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -81,6 +82,27 @@ impl Senders {
         }
         known.insert(channel, lease);
         Ok(answer)
+    }
+}
+
+impl Senders {
+    /// Gives up every lease `node` holds (it stops), so other nodes take its senders at once.
+    pub async fn release_all(&self, node: &str) {
+        let held: Vec<ChannelId> = {
+            let mut known = self.known.lock();
+            let held = known
+                .iter()
+                .filter(|(_, l)| l.is_held_by(node))
+                .map(|(c, _)| *c)
+                .collect();
+            known.clear();
+            held
+        };
+        for channel in held {
+            if let Err(e) = self.store.release_sender_lease(channel, node).await {
+                tracing::warn!(channel_id = %channel, error = %e, "could not release a sender lease; it will run out");
+            }
+        }
     }
 }
 

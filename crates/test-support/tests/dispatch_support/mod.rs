@@ -142,4 +142,8 @@ impl JobHandler for Recording {
         }
         result
     }
+
+    async fn stopped(&self, worker: &str) {
+        self.inner.stopped(worker).await;
+    }
 }
