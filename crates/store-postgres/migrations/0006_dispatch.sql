@@ -9,10 +9,12 @@ ALTER TABLE jobs ADD COLUMN deferrals bigint NOT NULL DEFAULT 0;
 -- Which node owns a sender (a channel) until when: the owner alone dispatches its messages, so
 -- the sender's rate limit, kept in that node's memory, holds across the cluster. Acquired or
 -- renewed in one statement (INSERT .. ON CONFLICT DO UPDATE .. WHERE); a lease that ran out may be
--- taken by anyone. Not tenant data: the row says nothing about the channel's organization.
+-- taken by anyone. Keyed by organization like every tenant table, and gone with it.
 CREATE TABLE sender_leases (
-    channel_id  uuid PRIMARY KEY,
+    org_id      uuid NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    channel_id  uuid NOT NULL,
     owner       text NOT NULL,
     lease_until timestamptz NOT NULL,
-    acquired_at timestamptz NOT NULL
+    acquired_at timestamptz NOT NULL,
+    PRIMARY KEY (org_id, channel_id)
 );

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use switchboard_domain::{ChannelId, Timestamp};
+use switchboard_domain::{ChannelId, OrgId, Timestamp};
 use switchboard_store::{DispatchStore, Result, SenderLease, StoreError};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -39,6 +39,7 @@ fn lease_end(now: Timestamp, lease: Duration) -> Timestamp {
 impl DispatchStore for PgStore {
     async fn acquire_sender_lease(
         &self,
+        org: OrgId,
         channel_id: ChannelId,
         node: &str,
         lease: Duration,
@@ -50,9 +51,10 @@ impl DispatchStore for PgStore {
         // round then takes it.
         for _ in 0..3 {
             let taken: Option<LeaseRow> = sqlx::query_as(
-                "INSERT INTO sender_leases AS l (channel_id, owner, lease_until, acquired_at)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (channel_id) DO UPDATE
+                "INSERT INTO sender_leases AS l (org_id, channel_id, owner, lease_until,
+                                                 acquired_at)
+                 VALUES ($5, $1, $2, $3, $4)
+                 ON CONFLICT (org_id, channel_id) DO UPDATE
                      SET acquired_at = CASE WHEN l.owner = excluded.owner THEN l.acquired_at
                                             ELSE excluded.acquired_at END,
                          owner = excluded.owner,
@@ -64,13 +66,14 @@ impl DispatchStore for PgStore {
             .bind(node)
             .bind(lease_end(now, lease))
             .bind(now)
+            .bind(org.0)
             .fetch_optional(self.pool())
             .await
             .map_err(db)?;
             if let Some(row) = taken {
                 return Ok(row.into());
             }
-            if let Some(held) = self.sender_lease(channel_id).await? {
+            if let Some(held) = self.sender_lease(org, channel_id).await? {
                 return Ok(held);
             }
         }
@@ -79,10 +82,12 @@ impl DispatchStore for PgStore {
         ))
     }
 
-    async fn sender_lease(&self, channel_id: ChannelId) -> Result<Option<SenderLease>> {
+    async fn sender_lease(&self, org: OrgId, channel_id: ChannelId) -> Result<Option<SenderLease>> {
         let row: Option<LeaseRow> = sqlx::query_as(
-            "SELECT channel_id, owner, lease_until FROM sender_leases WHERE channel_id = $1",
+            "SELECT channel_id, owner, lease_until FROM sender_leases
+             WHERE org_id = $1 AND channel_id = $2",
         )
+        .bind(org.0)
         .bind(channel_id.0)
         .fetch_optional(self.pool())
         .await
@@ -90,15 +95,22 @@ impl DispatchStore for PgStore {
         Ok(row.map(Into::into))
     }
 
-    async fn release_sender_lease(&self, channel_id: ChannelId, node: &str) -> Result<bool> {
-        let released =
-            sqlx::query("DELETE FROM sender_leases WHERE channel_id = $1 AND owner = $2")
-                .bind(channel_id.0)
-                .bind(node)
-                .execute(self.pool())
-                .await
-                .map_err(db)?
-                .rows_affected();
+    async fn release_sender_lease(
+        &self,
+        org: OrgId,
+        channel_id: ChannelId,
+        node: &str,
+    ) -> Result<bool> {
+        let released = sqlx::query(
+            "DELETE FROM sender_leases WHERE org_id = $1 AND channel_id = $2 AND owner = $3",
+        )
+        .bind(org.0)
+        .bind(channel_id.0)
+        .bind(node)
+        .execute(self.pool())
+        .await
+        .map_err(db)?
+        .rows_affected();
         Ok(released > 0)
     }
 

@@ -8,11 +8,13 @@ ALTER TABLE jobs ADD COLUMN deferrals INTEGER NOT NULL DEFAULT 0;
 
 -- Which node owns a sender (a channel) until when: the owner alone dispatches its messages, so
 -- the sender's rate limit, kept in that node's memory, holds across the cluster. Acquired or
--- renewed in one statement; a lease that ran out may be taken by anyone. Not tenant data (the
--- channel id is enough, and the row says nothing about the channel's organization).
+-- renewed in one statement; a lease that ran out may be taken by anyone. Keyed by organization
+-- like every tenant table, and gone with it.
 CREATE TABLE sender_leases (
-    channel_id  BLOB PRIMARY KEY NOT NULL,
+    org_id      BLOB NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    channel_id  BLOB NOT NULL,
     owner       TEXT NOT NULL,
     lease_until INTEGER NOT NULL,
-    acquired_at INTEGER NOT NULL
+    acquired_at INTEGER NOT NULL,
+    PRIMARY KEY (org_id, channel_id)
 );

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use switchboard_domain::{ChannelId, Timestamp};
+use switchboard_domain::{ChannelId, OrgId, Timestamp};
 use switchboard_store::{DispatchStore, Result, SenderLease, StoreError};
 
 use crate::SqliteStore;
@@ -20,18 +20,23 @@ fn lease_from_row(row: &Row<'_>) -> rusqlite::Result<SenderLease> {
     })
 }
 
-fn get(conn: &Connection, channel_id: ChannelId) -> Result<Option<SenderLease>> {
+fn get(conn: &Connection, org: OrgId, channel_id: ChannelId) -> Result<Option<SenderLease>> {
     conn.prepare_cached(
-        "SELECT channel_id, owner, lease_until FROM sender_leases WHERE channel_id = ?1",
+        "SELECT channel_id, owner, lease_until FROM sender_leases
+         WHERE org_id = ?1 AND channel_id = ?2",
     )
     .db()?
-    .query_row([channel_id.0.as_bytes()], lease_from_row)
+    .query_row(
+        params![org.0.as_bytes(), channel_id.0.as_bytes()],
+        lease_from_row,
+    )
     .optional()
     .db()
 }
 
 fn acquire(
     conn: &Connection,
+    org: OrgId,
     channel_id: ChannelId,
     node: &str,
     until: i64,
@@ -40,9 +45,9 @@ fn acquire(
     // `acquired_at` tells a renewal from a takeover: it moves only when the owner changes.
     let taken = conn
         .prepare_cached(
-            "INSERT INTO sender_leases (channel_id, owner, lease_until, acquired_at)
-             VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (channel_id) DO UPDATE
+            "INSERT INTO sender_leases (org_id, channel_id, owner, lease_until, acquired_at)
+             VALUES (?5, ?1, ?2, ?3, ?4)
+             ON CONFLICT (org_id, channel_id) DO UPDATE
                  SET acquired_at = CASE WHEN owner = excluded.owner THEN acquired_at
                                         ELSE excluded.acquired_at END,
                      owner = excluded.owner,
@@ -52,7 +57,7 @@ fn acquire(
         )
         .db()?
         .query_row(
-            params![channel_id.0.as_bytes(), node, until, now],
+            params![channel_id.0.as_bytes(), node, until, now, org.0.as_bytes()],
             lease_from_row,
         )
         .optional()
@@ -60,7 +65,7 @@ fn acquire(
     match taken {
         Some(lease) => Ok(lease),
         // Held by another node: the row is there, in this same transaction.
-        None => get(conn, channel_id)?
+        None => get(conn, org, channel_id)?
             .ok_or_else(|| StoreError::msg("sender lease vanished inside its transaction")),
     }
 }
@@ -69,6 +74,7 @@ fn acquire(
 impl DispatchStore for SqliteStore {
     async fn acquire_sender_lease(
         &self,
+        org: OrgId,
         channel_id: ChannelId,
         node: &str,
         lease: Duration,
@@ -81,21 +87,29 @@ impl DispatchStore for SqliteStore {
             .map(ms)
             .ok_or_else(|| StoreError::msg("lease too long"))?;
         let now = ms(now);
-        self.write(move |conn| acquire(conn, channel_id, &node, until, now))
+        self.write(move |conn| acquire(conn, org, channel_id, &node, until, now))
             .await
     }
 
-    async fn sender_lease(&self, channel_id: ChannelId) -> Result<Option<SenderLease>> {
-        self.read(move |conn| get(conn, channel_id)).await
+    async fn sender_lease(&self, org: OrgId, channel_id: ChannelId) -> Result<Option<SenderLease>> {
+        self.read(move |conn| get(conn, org, channel_id)).await
     }
 
-    async fn release_sender_lease(&self, channel_id: ChannelId, node: &str) -> Result<bool> {
+    async fn release_sender_lease(
+        &self,
+        org: OrgId,
+        channel_id: ChannelId,
+        node: &str,
+    ) -> Result<bool> {
         let node = node.to_owned();
         self.write(move |conn| {
             let n = conn
-                .prepare_cached("DELETE FROM sender_leases WHERE channel_id = ?1 AND owner = ?2")
+                .prepare_cached(
+                    "DELETE FROM sender_leases
+                     WHERE org_id = ?1 AND channel_id = ?2 AND owner = ?3",
+                )
                 .db()?
-                .execute(params![channel_id.0.as_bytes(), node])
+                .execute(params![org.0.as_bytes(), channel_id.0.as_bytes(), node])
                 .db()?;
             Ok(n > 0)
         })

@@ -5,15 +5,21 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard_domain::{ChannelId, ChannelKind, MessageStatus, Timestamp};
+use switchboard_domain::{ChannelId, ChannelKind, MessageStatus, OrgId, Timestamp};
 use switchboard_store::{SenderLease, Store};
 
 use crate::fixtures::{batch, new_channel, new_org, outbound, plus_secs, send, status, wa_number};
 
 const LEASE: Duration = Duration::from_secs(30);
 
-async fn acquire(s: &dyn Store, ch: ChannelId, node: &str, now: Timestamp) -> SenderLease {
-    s.acquire_sender_lease(ch, node, LEASE, now)
+async fn acquire(
+    s: &dyn Store,
+    org: OrgId,
+    ch: ChannelId,
+    node: &str,
+    now: Timestamp,
+) -> SenderLease {
+    s.acquire_sender_lease(org, ch, node, LEASE, now)
         .await
         .expect("acquire sender lease")
 }
@@ -27,75 +33,98 @@ fn lease(ch: ChannelId, owner: &str, until: Timestamp) -> SenderLease {
 }
 
 pub async fn sender_lease_is_renewed_by_its_owner_and_taken_over_once_run_out(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await.id;
     let t = switchboard_domain::now();
     let (ch, other) = (ChannelId::new(), ChannelId::new());
-    assert_eq!(s.sender_lease(ch).await.expect("none yet"), None);
+    assert_eq!(s.sender_lease(o, ch).await.expect("none yet"), None);
 
-    let a = acquire(&*s, ch, "node-a", t).await;
+    let a = acquire(&*s, o, ch, "node-a", t).await;
     assert_eq!(a, lease(ch, "node-a", plus_secs(t, 30)), "free: taken");
-    assert_eq!(s.sender_lease(ch).await.expect("read"), Some(a.clone()));
+    assert_eq!(s.sender_lease(o, ch).await.expect("read"), Some(a.clone()));
     assert_eq!(
-        acquire(&*s, ch, "node-b", plus_secs(t, 10)).await,
+        acquire(&*s, o, ch, "node-b", plus_secs(t, 10)).await,
         a,
         "held: the holder's lease answered, unchanged"
     );
-    let renewed = acquire(&*s, ch, "node-a", plus_secs(t, 15)).await;
+    let renewed = acquire(&*s, o, ch, "node-a", plus_secs(t, 15)).await;
     assert_eq!(renewed, lease(ch, "node-a", plus_secs(t, 45)), "renewed");
     assert!(renewed.is_held_by("node-a") && !renewed.is_held_by("node-b"));
     assert_eq!(
-        acquire(&*s, ch, "node-b", plus_secs(t, 44)).await.owner,
+        acquire(&*s, o, ch, "node-b", plus_secs(t, 44)).await.owner,
         "node-a",
         "not before it runs out"
     );
     assert_eq!(
-        acquire(&*s, other, "node-b", plus_secs(t, 44)).await,
+        acquire(&*s, o, other, "node-b", plus_secs(t, 44)).await,
         lease(other, "node-b", plus_secs(t, 74)),
         "senders are independent"
     );
-    let b = acquire(&*s, ch, "node-b", plus_secs(t, 45)).await;
+    let b = acquire(&*s, o, ch, "node-b", plus_secs(t, 45)).await;
     assert_eq!(
         b,
         lease(ch, "node-b", plus_secs(t, 75)),
         "run out: taken over"
     );
     assert_eq!(
-        acquire(&*s, ch, "node-a", plus_secs(t, 50)).await,
+        acquire(&*s, o, ch, "node-a", plus_secs(t, 50)).await,
         b,
         "the old owner cannot renew what it lost"
     );
 
     assert!(
-        !s.release_sender_lease(ch, "node-a")
+        !s.release_sender_lease(o, ch, "node-a")
             .await
             .expect("release by non-owner"),
         "only the holder releases"
     );
-    assert_eq!(s.sender_lease(ch).await.expect("read"), Some(b));
-    assert!(s.release_sender_lease(ch, "node-b").await.expect("release"));
-    assert_eq!(s.sender_lease(ch).await.expect("released"), None);
+    assert_eq!(s.sender_lease(o, ch).await.expect("read"), Some(b));
+    assert!(
+        s.release_sender_lease(o, ch, "node-b")
+            .await
+            .expect("release")
+    );
+    assert_eq!(s.sender_lease(o, ch).await.expect("released"), None);
     assert_eq!(
-        acquire(&*s, ch, "node-a", plus_secs(t, 51)).await,
+        acquire(&*s, o, ch, "node-a", plus_secs(t, 51)).await,
         lease(ch, "node-a", plus_secs(t, 81)),
         "released: anyone takes it at once"
     );
     assert_eq!(
-        s.sender_lease(other).await.expect("other").map(|l| l.owner),
+        s.sender_lease(o, other)
+            .await
+            .expect("other")
+            .map(|l| l.owner),
         Some("node-b".to_owned())
+    );
+
+    // Another organization's id names another sender: it sees and releases nothing of these.
+    let x = new_org(&*s).await.id;
+    assert_eq!(s.sender_lease(x, ch).await.expect("foreign read"), None);
+    assert!(
+        !s.release_sender_lease(x, ch, "node-a")
+            .await
+            .expect("foreign release")
+    );
+    assert_eq!(
+        s.sender_lease(o, ch).await.expect("read").map(|l| l.owner),
+        Some("node-a".to_owned()),
+        "untouched"
     );
 }
 
 pub async fn concurrent_sender_lease_acquires_have_one_winner(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await.id;
     let t = switchboard_domain::now();
     for round in 0..5 {
         let ch = ChannelId::new();
         // Free the first rounds, run out (held by a node that is gone) the others.
         if round >= 3 {
-            acquire(&*s, ch, "gone", plus_secs(t, -60)).await;
+            acquire(&*s, o, ch, "gone", plus_secs(t, -60)).await;
         }
         let tasks: Vec<_> = (0..8)
             .map(|i| {
                 let s = s.clone();
-                tokio::spawn(async move { acquire(&*s, ch, &format!("node-{i}"), t).await })
+                tokio::spawn(async move { acquire(&*s, o, ch, &format!("node-{i}"), t).await })
             })
             .collect();
         let mut answers = Vec::new();
@@ -111,7 +140,7 @@ pub async fn concurrent_sender_lease_acquires_have_one_winner(s: Arc<dyn Store>)
             answers.iter().all(|a| *a == winner),
             "round {round}: one winner, every node told the same: {answers:?}"
         );
-        assert_eq!(s.sender_lease(ch).await.expect("read"), Some(winner));
+        assert_eq!(s.sender_lease(o, ch).await.expect("read"), Some(winner));
     }
 }
 

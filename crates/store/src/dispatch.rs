@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use switchboard_domain::{ChannelId, Timestamp};
+use switchboard_domain::{ChannelId, OrgId, Timestamp};
 
 use crate::Result;
 
@@ -25,6 +25,8 @@ impl SenderLease {
     }
 }
 
+/// Leases are kept per organization like every tenant row: a sender named with another
+/// organization's id is a different (unrelated) sender.
 #[async_trait::async_trait]
 pub trait DispatchStore: Send + Sync {
     /// Takes or renews `channel_id`'s lease for `node` until `now + lease`, atomically: it
@@ -33,6 +35,7 @@ pub trait DispatchStore: Send + Sync {
     /// other holder's (unchanged) otherwise.
     async fn acquire_sender_lease(
         &self,
+        org: OrgId,
         channel_id: ChannelId,
         node: &str,
         lease: Duration,
@@ -40,11 +43,16 @@ pub trait DispatchStore: Send + Sync {
     ) -> Result<SenderLease>;
 
     /// The sender's lease, if one was ever taken (it may have run out).
-    async fn sender_lease(&self, channel_id: ChannelId) -> Result<Option<SenderLease>>;
+    async fn sender_lease(&self, org: OrgId, channel_id: ChannelId) -> Result<Option<SenderLease>>;
 
     /// Gives `node`'s lease of `channel_id` up (nothing when another node holds it), so another
     /// node need not wait for it to run out. Answers whether a lease was given up.
-    async fn release_sender_lease(&self, channel_id: ChannelId, node: &str) -> Result<bool>;
+    async fn release_sender_lease(
+        &self,
+        org: OrgId,
+        channel_id: ChannelId,
+        node: &str,
+    ) -> Result<bool>;
 
     /// Deletes statuses still waiting for their message's receipt that arrived before `before`
     /// (a status whose message never came is noise after a while). Returns how many.

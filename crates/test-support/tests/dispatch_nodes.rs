@@ -14,7 +14,7 @@ use std::time::Duration;
 use dispatch_support::{Recording, Sent, channel_at_rate, settled};
 use outbound_support::{Sandbox, send_text};
 use parking_lot::Mutex;
-use switchboard_domain::{ChannelId, MessageId};
+use switchboard_domain::{ChannelId, MessageId, OrgId};
 use switchboard_jobs::{Runner, RunnerConfig};
 use switchboard_test_support::{Backend, TestApp};
 use tokio::task::JoinHandle;
@@ -101,7 +101,7 @@ async fn a_senders_messages_go_out_once_through_its_lease_owner_and_move_when_it
     assert!(crashing.task.await.is_err_and(|e| e.is_cancelled()));
     let held = app
         .store
-        .sender_lease(ChannelId(ch.id))
+        .sender_lease(OrgId(app.org.id), ChannelId(ch.id))
         .await
         .expect("lease");
     assert_eq!(
@@ -123,7 +123,7 @@ async fn a_senders_messages_go_out_once_through_its_lease_owner_and_move_when_it
     }
     let lease = app
         .store
-        .sender_lease(ChannelId(ch.id))
+        .sender_lease(OrgId(app.org.id), ChannelId(ch.id))
         .await
         .expect("lease")
         .expect("held");
@@ -151,7 +151,7 @@ async fn a_senders_messages_go_out_once_through_its_lease_owner_and_move_when_it
     staying.task.await.expect("other node stopped");
     assert_eq!(
         app.store
-            .sender_lease(ChannelId(ch.id))
+            .sender_lease(OrgId(app.org.id), ChannelId(ch.id))
             .await
             .expect("lease"),
         None,

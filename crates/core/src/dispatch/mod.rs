@@ -115,7 +115,11 @@ impl JobHandler for Dispatcher {
         let Some(node) = job.lease_owner.as_deref() else {
             return Err(JobError::retry("dispatch job run without a lease"));
         };
-        match self.senders.check(payload.channel_id, node).await {
+        match self
+            .senders
+            .check(payload.org_id, payload.channel_id, node)
+            .await
+        {
             Ok(Ownership::Mine) => {}
             Ok(Ownership::Theirs { owner, retry_in }) => {
                 return Err(JobError::defer(
@@ -202,7 +206,7 @@ impl Dispatcher {
                 // stalled past its end), the new owner sends instead.
                 if let Ownership::Theirs { owner, retry_in } = self
                     .senders
-                    .check(channel.id, run.node)
+                    .check(channel.org_id, channel.id, run.node)
                     .await
                     .map_err(|e| retry("renewing the sender's lease", e))?
                 {

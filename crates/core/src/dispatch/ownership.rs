@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
-use switchboard_domain::{ChannelId, Timestamp};
+use switchboard_domain::{ChannelId, OrgId, Timestamp};
 use switchboard_store::{SenderLease, Store, StoreError};
 
 /// How long a lease lasts: long enough that renewals are rare (one write per sender every 15 s),
@@ -39,7 +39,7 @@ pub enum Ownership {
 pub struct Senders {
     store: Arc<dyn Store>,
     lease: Duration,
-    known: Mutex<HashMap<ChannelId, SenderLease>>,
+    known: Mutex<HashMap<(OrgId, ChannelId), SenderLease>>,
 }
 
 impl Senders {
@@ -52,9 +52,14 @@ impl Senders {
     }
 
     /// Whether `node` may send for `channel` now, taking or renewing the lease when needed.
-    pub async fn check(&self, channel: ChannelId, node: &str) -> Result<Ownership, StoreError> {
+    pub async fn check(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        node: &str,
+    ) -> Result<Ownership, StoreError> {
         let now = switchboard_domain::now();
-        let cached = self.known.lock().get(&channel).cloned();
+        let cached = self.known.lock().get(&(org, channel)).cloned();
         if let Some(known) = cached {
             let left = remaining(&known, now);
             if known.is_held_by(node) && left > self.lease / 2 {
@@ -66,7 +71,7 @@ impl Senders {
         }
         let lease = self
             .store
-            .acquire_sender_lease(channel, node, self.lease, now)
+            .acquire_sender_lease(org, channel, node, self.lease, now)
             .await?;
         let left = remaining(&lease, now);
         let answer = if lease.is_held_by(node) {
@@ -80,7 +85,7 @@ impl Senders {
         if known.len() > 10_000 {
             known.retain(|_, l| l.lease_until > now);
         }
-        known.insert(channel, lease);
+        known.insert((org, channel), lease);
         Ok(answer)
     }
 }
@@ -88,7 +93,7 @@ impl Senders {
 impl Senders {
     /// Gives up every lease `node` holds (it stops), so other nodes take its senders at once.
     pub async fn release_all(&self, node: &str) {
-        let held: Vec<ChannelId> = {
+        let held: Vec<(OrgId, ChannelId)> = {
             let mut known = self.known.lock();
             let held = known
                 .iter()
@@ -98,8 +103,8 @@ impl Senders {
             known.clear();
             held
         };
-        for channel in held {
-            if let Err(e) = self.store.release_sender_lease(channel, node).await {
+        for (org, channel) in held {
+            if let Err(e) = self.store.release_sender_lease(org, channel, node).await {
                 tracing::warn!(channel_id = %channel, error = %e, "could not release a sender lease; it will run out");
             }
         }

@@ -130,7 +130,11 @@ impl JobHandler for Recording {
         let result = self.inner.run(job).await;
         let after = sent(self.store.get_message(p.org_id, p.message_id).await.ok());
         if !before && after {
-            let lease = self.store.sender_lease(p.channel_id).await.expect("lease");
+            let lease = self
+                .store
+                .sender_lease(p.org_id, p.channel_id)
+                .await
+                .expect("lease");
             self.log.lock().push(Sent {
                 node: job
                     .lease_owner
