@@ -4,8 +4,8 @@
 //! job of a sender another node owns puts the job back for a moment instead of sending.
 //!
 //! Leases are remembered here, so the hot path does not write per message: the owner renews once
-//! half its lease is spent, and a node that saw another's lease does not ask again before that
-//! lease could have run out. A node that stops gracefully gives its leases up; one that crashes
+//! half its lease is spent, and a node that saw another's lease asks again at most once a second
+//! per sender (so a released sender is taken over within a second). A node that stops gracefully gives its leases up; one that crashes
 //! stops renewing, and another takes its senders over once their leases run out. On SQLite there
 //! is one node, and it always wins (after a crash, once its previous life's leases ran out).
 
@@ -35,12 +35,28 @@ pub enum Ownership {
     Theirs { owner: String, retry_in: Duration },
 }
 
+type Key = (OrgId, ChannelId);
+
+/// A lease as last seen, and until when that is good enough to answer from.
+#[derive(Debug, Clone)]
+struct Remembered {
+    lease: SenderLease,
+    fresh_until: Timestamp,
+}
+
 /// One node's view of the sender leases.
 pub struct Senders {
     store: Arc<dyn Store>,
     lease: Duration,
-    known: Mutex<HashMap<(OrgId, ChannelId), SenderLease>>,
+    known: Mutex<HashMap<Key, Remembered>>,
+    /// One store call per sender at a time: when a lease needs renewing, the sender's jobs
+    /// running at that moment wait for one renewal instead of each writing its own.
+    asking: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
 }
+
+/// Past this many remembered senders, those whose leases ran out are forgotten, so a node that
+/// once sent for many senders does not keep them all.
+const PRUNE_ABOVE: usize = 10_000;
 
 impl Senders {
     pub fn new(store: Arc<dyn Store>, lease: Duration) -> Self {
@@ -48,6 +64,7 @@ impl Senders {
             store,
             lease: lease.max(Duration::from_secs(1)),
             known: Mutex::new(HashMap::new()),
+            asking: Mutex::new(HashMap::new()),
         }
     }
 
@@ -58,46 +75,66 @@ impl Senders {
         channel: ChannelId,
         node: &str,
     ) -> Result<Ownership, StoreError> {
-        let now = switchboard_domain::now();
-        let cached = self.known.lock().get(&(org, channel)).cloned();
-        if let Some(known) = cached {
-            let left = remaining(&known, now);
-            if known.is_held_by(node) && left > self.lease / 2 {
-                return Ok(Ownership::Mine);
-            }
-            if !known.is_held_by(node) && !left.is_zero() {
-                return Ok(theirs(known, left));
-            }
+        let key = (org, channel);
+        if let Some(answer) = self.remembered(key, node) {
+            return Ok(answer);
         }
+        let gate = self.asking.lock().entry(key).or_default().clone();
+        let _turn = gate.lock().await;
+        // Whoever held the gate before us may just have renewed or learned the lease.
+        if let Some(answer) = self.remembered(key, node) {
+            return Ok(answer);
+        }
+        let now = switchboard_domain::now();
         let lease = self
             .store
             .acquire_sender_lease(org, channel, node, self.lease, now)
             .await?;
-        let left = remaining(&lease, now);
         let answer = if lease.is_held_by(node) {
             Ownership::Mine
         } else {
-            theirs(lease.clone(), left)
+            theirs(lease.clone(), remaining(&lease, now))
+        };
+        // Ours: good until half spent. Another node's: re-asked after a second at most, so a
+        // lease given up early is noticed soon.
+        let fresh_until = if lease.is_held_by(node) {
+            lease.lease_until - self.lease / 2
+        } else {
+            lease.lease_until.min(now + OTHERS_RETRY)
         };
         let mut known = self.known.lock();
-        // Forget senders whose leases ran out long ago, so a node that sent for many senders
-        // once does not keep them all.
-        if known.len() > 10_000 {
-            known.retain(|_, l| l.lease_until > now);
+        if known.len() > PRUNE_ABOVE {
+            known.retain(|_, r| r.lease.lease_until > now);
+            self.asking.lock().retain(|k, _| known.contains_key(k));
         }
-        known.insert((org, channel), lease);
+        known.insert(key, Remembered { lease, fresh_until });
         Ok(answer)
+    }
+
+    /// The answer from memory, while memory is fresh enough (see `check`).
+    fn remembered(&self, key: Key, node: &str) -> Option<Ownership> {
+        let known = self.known.lock().get(&key).cloned()?;
+        let now = switchboard_domain::now();
+        if now >= known.fresh_until {
+            return None;
+        }
+        Some(if known.lease.is_held_by(node) {
+            Ownership::Mine
+        } else {
+            let left = remaining(&known.lease, now);
+            theirs(known.lease, left)
+        })
     }
 }
 
 impl Senders {
     /// Gives up every lease `node` holds (it stops), so other nodes take its senders at once.
     pub async fn release_all(&self, node: &str) {
-        let held: Vec<(OrgId, ChannelId)> = {
+        let held: Vec<Key> = {
             let mut known = self.known.lock();
             let held = known
                 .iter()
-                .filter(|(_, l)| l.is_held_by(node))
+                .filter(|(_, r)| r.lease.is_held_by(node))
                 .map(|(c, _)| *c)
                 .collect();
             known.clear();
