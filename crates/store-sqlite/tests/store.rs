@@ -410,7 +410,8 @@ async fn migrate_alone_applies_each_migration_once() {
             "0001_foundation",
             "0002_messaging",
             "0003_search",
-            "0006_dispatch"
+            "0006_dispatch",
+            "0007_webhooks"
         ]
     );
     assert!(
