@@ -188,8 +188,8 @@ impl JobStore for PgStore {
         // caller can never redrive another organization's jobs by naming them.
         let redriven = sqlx::query(
             "UPDATE jobs
-             SET state = 'ready', attempts = 0, run_at = $1, lease_owner = NULL,
-                 lease_until = NULL, updated_at = $1
+             SET state = 'ready', attempts = 0, deferrals = 0, run_at = $1,
+                 lease_owner = NULL, lease_until = NULL, updated_at = $1
              WHERE state = 'dead'
                AND (cardinality($2::uuid[]) = 0 OR id = ANY($2))
                AND ($3::uuid IS NULL OR org_id = $3)

@@ -175,8 +175,8 @@ fn redrive(conn: &Connection, filter: &JobFilter, id: Option<JobId>, now: i64) -
         return Ok(0);
     }
     conn.prepare_cached(
-        "UPDATE jobs SET state = 'ready', attempts = 0, run_at = ?1, lease_owner = NULL,
-                         lease_until = NULL, updated_at = ?1
+        "UPDATE jobs SET state = 'ready', attempts = 0, deferrals = 0, run_at = ?1,
+                         lease_owner = NULL, lease_until = NULL, updated_at = ?1
          WHERE state = 'dead'
            AND (?2 IS NULL OR id = ?2)
            AND (?3 IS NULL OR org_id = ?3)

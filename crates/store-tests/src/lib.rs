@@ -185,6 +185,7 @@ macro_rules! conformance_suite {
                 wait_for_jobs_returns_after_its_timeout,
                 wait_for_jobs_right_after_an_enqueue_returns_at_once,
                 defer_gives_the_attempt_back_and_counts_itself,
+                redrive_starts_a_deferred_job_over,
             }
             channels {
                 channel_create_get_find_list_update,

@@ -183,8 +183,8 @@ pub trait JobStore: Send + Sync {
     /// does not count. Returns how many were released.
     async fn release(&self, worker: &str, ids: &[JobId], now: Timestamp) -> Result<u64>;
 
-    /// Makes dead jobs `ready` again with a fresh attempt budget: those in `ids`, or every dead job
-    /// matching `filter` when `ids` is empty. Returns how many.
+    /// Makes dead jobs `ready` again with a fresh attempt budget (and no deferrals counted): those
+    /// in `ids`, or every dead job matching `filter` when `ids` is empty. Returns how many.
     async fn redrive(&self, filter: &JobFilter, ids: &[JobId], now: Timestamp) -> Result<u64>;
 
     async fn get_job(&self, id: JobId) -> Result<Job>;

@@ -111,3 +111,38 @@ pub async fn defer_gives_the_attempt_back_and_counts_itself(s: Arc<dyn Store>) {
         (JobState::Done, 1, 4)
     );
 }
+
+pub async fn redrive_starts_a_deferred_job_over(s: Arc<dyn Store>) {
+    let t = switchboard_domain::now();
+    let j = job("defer.dead").at(t);
+    s.enqueue(std::slice::from_ref(&j)).await.expect("enqueue");
+    claim(&*s, "w1", &["defer.dead"], 1, t).await;
+    let defer = JobOutcome::Defer {
+        run_at: t,
+        note: Some("throttled".into()),
+    };
+    s.finish("w1", &[(j.id, defer)], t).await.expect("defer");
+    claim(&*s, "w1", &["defer.dead"], 1, t).await;
+    let dead = JobOutcome::Dead {
+        error: "throttled for ever".into(),
+    };
+    s.finish("w1", &[(j.id, dead)], t).await.expect("dead");
+    let got = s.get_job(j.id).await.expect("get");
+    assert_eq!(
+        (got.state, got.attempts, got.deferrals),
+        (JobState::Dead, 1, 1)
+    );
+
+    assert_eq!(
+        s.redrive(&Default::default(), &[j.id], t)
+            .await
+            .expect("redrive"),
+        1
+    );
+    let got = s.get_job(j.id).await.expect("get");
+    assert_eq!(
+        (got.state, got.attempts, got.deferrals),
+        (JobState::Ready, 0, 0),
+        "a fresh budget: no attempts and no deferrals counted"
+    );
+}
