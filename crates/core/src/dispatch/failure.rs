@@ -40,9 +40,10 @@ impl Failure {
     }
 }
 
-/// Provider throttles (WhatsApp 130429 throughput, 131056 pair rate, frequency caps, HTTP 429)
-/// are deferred without spending an attempt while the job has been deferred fewer times than
-/// this. A throttle says "not now", not "broken", so a long one must not kill messages the way
+/// Provider throttles, and every other answer that names when to come back (WhatsApp 130429
+/// throughput, 131056 pair rate, frequency caps, account maintenance, HTTP 429: the connector's
+/// `RateLimited` and `RetryAfter`), are deferred without spending an attempt while the job has
+/// been deferred fewer times than this. A throttle says "not now", not "broken", so a long one must not kill messages the way
 /// counting every 2 s throttle as an attempt did; but a provider that answers 429 for ever must
 /// not loop a job for ever either: past this many deferrals (of any cause; ownership and rate
 /// waits use the allowance up too, which only makes it end sooner) each throttle counts as an
