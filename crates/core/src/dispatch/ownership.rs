@@ -5,9 +5,10 @@
 //!
 //! Leases are remembered here, so the hot path does not write per message: the owner renews once
 //! half its lease is spent, and a node that saw another's lease asks again at most once a second
-//! per sender (so a released sender is taken over within a second). A node that stops gracefully gives its leases up; one that crashes
-//! stops renewing, and another takes its senders over once their leases run out. On SQLite there
-//! is one node, and it always wins (after a crash, once its previous life's leases ran out).
+//! per sender. A node that stops gracefully gives its leases up (taken over within a second); one
+//! that crashes stops renewing, and another takes its senders over once their leases run out. On
+//! SQLite there is one node, and it always wins (after a crash, once its previous life's leases
+//! ran out). Nodes' clocks must agree to well within half a lease (15 s).
 
 use std::collections::HashMap;
 use std::sync::Arc;
