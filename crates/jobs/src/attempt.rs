@@ -37,6 +37,7 @@ pub(crate) async fn run_one(
         JobOutcome::Done => "done",
         JobOutcome::Retry { .. } => "retry",
         JobOutcome::Dead { .. } => "dead",
+        JobOutcome::Defer { .. } => "deferred",
     };
     metrics::counter!("switchboard_jobs_finished_total", "kind" => kind.clone(), "outcome" => label).increment(1);
     metrics::histogram!("switchboard_job_duration_seconds", "kind" => kind)
@@ -57,6 +58,12 @@ pub(crate) fn decide(
     match result {
         Ok(()) => JobOutcome::Done,
         Err(JobError::Permanent { error }) => JobOutcome::Dead { error },
+        // Never dead, whatever the attempts: a deferral is no attempt (the store gives the
+        // claim's back). No jitter either: the handler said when, e.g. its sender's next slot.
+        Err(JobError::Defer { reason, after }) => JobOutcome::Defer {
+            run_at: now + after,
+            note: Some(reason),
+        },
         Err(JobError::Retry { error, .. }) if job.attempts >= job.max_attempts => {
             JobOutcome::Dead {
                 error: format!("{error} (gave up after {} attempts)", job.attempts),
@@ -95,6 +102,7 @@ mod tests {
             last_error: None,
             created_at: now,
             updated_at: now,
+            deferrals: 0,
         }
     }
 
@@ -125,5 +133,27 @@ mod tests {
                 error: "bad".into()
             }
         );
+    }
+
+    #[test]
+    fn a_deferral_is_never_dead_and_comes_back_when_asked() {
+        let b = Backoff::default();
+        let now = switchboard_domain::now();
+        let later = Duration::from_millis(1500);
+        // Even on the last attempt (and past it): waiting is not failing.
+        for attempts in [1, 3, 4] {
+            assert_eq!(
+                decide(
+                    &job(attempts, 3),
+                    Err(JobError::defer("sender busy", later)),
+                    &b,
+                    now
+                ),
+                JobOutcome::Defer {
+                    run_at: now + later,
+                    note: Some("sender busy".into())
+                }
+            );
+        }
     }
 }

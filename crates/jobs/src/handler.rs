@@ -12,6 +12,12 @@ pub trait JobHandler: Send + Sync + 'static {
     fn kind(&self) -> &'static str;
 
     async fn run(&self, job: &Job) -> Result<(), JobError>;
+
+    /// Called once when the runner `worker` stops gracefully, after its jobs finished or were
+    /// handed back: the place to give up what the handler holds for this node (the dispatcher's
+    /// sender leases), so other nodes need not wait for it to run out. A crashed node never
+    /// gets here; what it held runs out on its own.
+    async fn stopped(&self, _worker: &str) {}
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +30,11 @@ pub enum JobError {
     },
     /// Will never succeed (bad payload, rejected by the provider): dead at once.
     Permanent { error: String },
+    /// Not a failure, only not now (a sender's rate, another node owning the sender): the job
+    /// goes back to the queue due `after` from now WITHOUT counting an attempt, so waits however
+    /// long can never kill it. The job's `deferrals` counts these, for handlers that must bound
+    /// a wait they do not control. `reason` is kept as the job's last error, for operators.
+    Defer { reason: String, after: Duration },
 }
 
 impl JobError {
@@ -38,6 +49,13 @@ impl JobError {
         JobError::Retry {
             error: error.into(),
             retry_after: Some(after),
+        }
+    }
+
+    pub fn defer(reason: impl Into<String>, after: Duration) -> Self {
+        JobError::Defer {
+            reason: reason.into(),
+            after,
         }
     }
 

@@ -196,6 +196,9 @@ impl Runner {
         if let Err(e) = finisher.await {
             tracing::error!(error = %e, "job finisher stopped abnormally");
         }
+        for handler in self.handlers.values() {
+            handler.stopped(&self.config.worker_id).await;
+        }
         tracing::info!(worker = %self.config.worker_id, "job runner stopped");
     }
 

@@ -1,5 +1,6 @@
 //! The runner against a real (SQLite) store: handlers run, failures retry with backoff and die
-//! after the attempt budget, new work wakes a waiting runner, and shutdown hands leases back.
+//! after the attempt budget, deferrals wait without spending it, new work wakes a waiting runner,
+//! and shutdown hands leases back and tells the handlers.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -174,10 +175,51 @@ async fn leaves_other_kinds_alone() {
     assert_eq!(s.get_job(other).await.unwrap().state, JobState::Ready);
 }
 
-/// Signals when it starts, then waits until released (or forever).
+/// Defers (due at once) `defer_first` times, then succeeds.
+struct Patient {
+    defer_first: u32,
+    calls: AtomicU32,
+}
+
+#[async_trait::async_trait]
+impl JobHandler for Patient {
+    fn kind(&self) -> &'static str {
+        "patient"
+    }
+
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        // The store counts deferrals and gives their attempts back.
+        assert_eq!((job.deferrals, job.attempts), (n, 1), "run {n}");
+        if n < self.defer_first {
+            return Err(JobError::defer(format!("not yet ({n})"), Duration::ZERO));
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn deferrals_never_spend_the_attempt_budget() {
+    let (s, _dir) = store().await;
+    let mut j = job("patient", 1);
+    j.max_attempts = 1;
+    let id = s.enqueue(&[j]).await.unwrap()[0].id();
+    let runner = Runner::new(s.clone(), config()).register(Patient {
+        defer_first: 5,
+        calls: AtomicU32::new(0),
+    });
+    assert_eq!(runner.run_pending().await.unwrap(), 6);
+    let j = s.get_job(id).await.unwrap();
+    assert_eq!((j.state, j.attempts, j.deferrals), (JobState::Done, 1, 5));
+    assert_eq!(j.last_error.as_deref(), Some("not yet (4)"));
+}
+
+/// Signals when it starts, then waits until released (or forever); reports when its runner
+/// stopped.
 struct Blocking {
     started: mpsc::UnboundedSender<()>,
     release: Arc<Notify>,
+    stopped: mpsc::UnboundedSender<String>,
 }
 
 #[async_trait::async_trait]
@@ -191,6 +233,10 @@ impl JobHandler for Blocking {
         self.release.notified().await;
         Ok(())
     }
+
+    async fn stopped(&self, worker: &str) {
+        let _ = self.stopped.send(worker.to_owned());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -198,13 +244,16 @@ async fn a_waiting_runner_wakes_for_new_work_and_hands_back_unfinished_jobs_on_s
     let (s, _dir) = store().await;
     let (started_tx, mut started) = mpsc::unbounded_channel();
     let release = Arc::new(Notify::new());
+    let (stopped_tx, mut stopped) = mpsc::unbounded_channel();
     let (h, mut done) = flaky("quick", 0, false);
     let runner = Runner::new(s.clone(), config())
         .register(Blocking {
             started: started_tx,
             release: release.clone(),
+            stopped: stopped_tx,
         })
         .register(h);
+    let worker = runner.worker_id().to_owned();
     let token = CancellationToken::new();
     let task = tokio::spawn({
         let token = token.clone();
@@ -231,4 +280,9 @@ async fn a_waiting_runner_wakes_for_new_work_and_hands_back_unfinished_jobs_on_s
     assert_eq!(j.state, JobState::Ready, "handed back, not left leased");
     assert_eq!(j.attempts, 0, "a handed-back attempt does not count");
     assert!(j.lease_owner.is_none());
+    assert_eq!(
+        stopped.try_recv().ok(),
+        Some(worker),
+        "handlers hear of the stop"
+    );
 }

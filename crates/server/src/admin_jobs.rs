@@ -35,6 +35,7 @@ pub async fn jobs(config: Config, cmd: JobsCommand) -> anyhow::Result<()> {
                     let line = serde_json::json!({
                         "id": j.id, "org_id": j.org_id, "kind": j.kind, "state": j.state.as_str(),
                         "attempts": j.attempts, "max_attempts": j.max_attempts,
+                        "deferrals": j.deferrals,
                         "run_at": j.run_at.unix_timestamp(), "last_error": j.last_error,
                     });
                     println!("{line}");

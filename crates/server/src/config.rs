@@ -72,6 +72,10 @@ pub struct JobsConfig {
     pub lease: Duration,
     #[serde(with = "humantime_serde_compat")]
     pub shutdown_grace: Duration,
+    /// Statuses that arrived before their message's receipt are purged after this long: a
+    /// status whose message never came is noise by then.
+    #[serde(with = "humantime_serde_compat")]
+    pub keep_pending_statuses: Duration,
 }
 
 impl Default for Config {
@@ -128,6 +132,7 @@ impl Default for JobsConfig {
             batch_size: d.batch_size,
             lease: d.lease,
             shutdown_grace: d.shutdown_grace,
+            keep_pending_statuses: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
@@ -215,7 +220,7 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
                 "sb.toml",
-                "listen = \"127.0.0.1:9000\"\n[jobs]\nlease = \"2m\"\n",
+                "listen = \"127.0.0.1:9000\"\n[jobs]\nlease = \"2m\"\nkeep_pending_statuses = \"2days\"\n",
             )?;
             jail.set_env("SWITCHBOARD_DATABASE_URL", "postgres://x@127.0.0.1/db");
             jail.set_env("SWITCHBOARD_JOBS__CONCURRENCY", "7");
@@ -223,6 +228,7 @@ mod tests {
             assert_eq!(c.listen.port(), 9000);
             assert_eq!(c.jobs.lease, Duration::from_secs(120));
             assert_eq!(c.jobs.concurrency, 7);
+            assert_eq!(c.jobs.keep_pending_statuses, Duration::from_secs(2 * 86400));
             assert_eq!(c.database_url.as_deref(), Some("postgres://x@127.0.0.1/db"));
             Ok(())
         });

@@ -87,7 +87,7 @@ pub fn workers(core: &Core, store: Arc<dyn Store>, config: &Config) -> switchboa
         .register(core.media_fetcher(config.data_dir.join("media")))
         // Customers' webhooks: one attempt of one delivery per job.
         .register(core.webhook_deliverer());
-    maintenance::register(runner, store)
+    maintenance::register(runner, store, config.jobs.keep_pending_statuses)
 }
 
 /// Cancels the token on Ctrl-C or SIGTERM.

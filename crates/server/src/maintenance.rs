@@ -1,5 +1,6 @@
-//! Housekeeping as ordinary jobs: finished jobs and old idempotency records are purged once an
-//! hour. The schedule enqueues with a dedup key per hour, so several nodes enqueue it once.
+//! Housekeeping as ordinary jobs: finished jobs, old idempotency records and statuses still
+//! waiting for a receipt that never came are purged once an hour. The schedule enqueues with a
+//! dedup key per hour, so several nodes enqueue it once.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,12 +16,18 @@ const KEEP_DONE_JOBS: Duration = Duration::from_secs(7 * 24 * 3600);
 const KEEP_IDEMPOTENCY: Duration = Duration::from_secs(24 * 3600);
 const EVERY: Duration = Duration::from_secs(3600);
 
-pub fn register(runner: Runner, store: Arc<dyn Store>) -> Runner {
-    runner.register(Purge { store })
+/// `keep_pending_statuses`: how long a status may wait for its message's receipt
+/// (`[jobs] keep_pending_statuses`).
+pub fn register(runner: Runner, store: Arc<dyn Store>, keep_pending_statuses: Duration) -> Runner {
+    runner.register(Purge {
+        store,
+        keep_pending_statuses,
+    })
 }
 
 struct Purge {
     store: Arc<dyn Store>,
+    keep_pending_statuses: Duration,
 }
 
 #[async_trait::async_trait]
@@ -40,7 +47,17 @@ impl JobHandler for Purge {
             .purge_idempotency(now - KEEP_IDEMPOTENCY)
             .await
             .map_err(|e| JobError::retry(e.to_string()))?;
-        tracing::info!(job_id = %job.id, purged_jobs = jobs, purged_idempotency = keys, "maintenance purge done");
+        let statuses = store
+            .purge_pending_statuses(now - self.keep_pending_statuses)
+            .await
+            .map_err(|e| JobError::retry(e.to_string()))?;
+        tracing::info!(
+            job_id = %job.id,
+            purged_jobs = jobs,
+            purged_idempotency = keys,
+            purged_pending_statuses = statuses,
+            "maintenance purge done"
+        );
         Ok(())
     }
 }

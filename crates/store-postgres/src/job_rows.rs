@@ -9,7 +9,7 @@ use crate::errors::corrupt;
 
 pub(crate) const COLUMNS: &str = "id, org_id, kind, payload::text AS payload, dedup_key, priority, run_at, attempts, \
                        max_attempts, state, lease_owner, lease_until, last_error, created_at, \
-                       updated_at";
+                       updated_at, deferrals";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct JobRow {
@@ -29,6 +29,7 @@ pub(crate) struct JobRow {
     last_error: Option<Vec<u8>>,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
+    deferrals: i64,
 }
 
 impl TryFrom<JobRow> for Job {
@@ -55,6 +56,7 @@ impl TryFrom<JobRow> for Job {
                 .map_err(|e| corrupt("job error", e))?,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            deferrals: u32::try_from(r.deferrals).map_err(|e| corrupt("job deferrals", e))?,
         })
     }
 }

@@ -103,6 +103,7 @@ impl JobStore for PgStore {
         let mut states = Vec::with_capacity(outcomes.len());
         let mut run_ats: Vec<Option<Timestamp>> = Vec::with_capacity(outcomes.len());
         let mut errors: Vec<Option<&[u8]>> = Vec::with_capacity(outcomes.len());
+        let mut deferred = Vec::with_capacity(outcomes.len());
         for (id, outcome) in outcomes {
             ids.push(id.0);
             let (state, run_at, error) = match outcome {
@@ -111,19 +112,29 @@ impl JobStore for PgStore {
                     (JobState::Ready, Some(*run_at), Some(error.as_bytes()))
                 }
                 JobOutcome::Dead { error } => (JobState::Dead, None, Some(error.as_bytes())),
+                JobOutcome::Defer { run_at, note } => (
+                    JobState::Ready,
+                    Some(*run_at),
+                    note.as_deref().map(str::as_bytes),
+                ),
             };
             states.push(state.as_str());
             run_ats.push(run_at);
             errors.push(error);
+            deferred.push(matches!(outcome, JobOutcome::Defer { .. }));
         }
         let mut tx = self.begin().await?;
+        // A deferral gives the claim's attempt back and counts itself instead.
         let applied = sqlx::query(
             "UPDATE jobs AS j
              SET state = o.state, run_at = COALESCE(o.run_at, j.run_at),
                  last_error = COALESCE(o.error, j.last_error),
+                 attempts = CASE WHEN o.deferred THEN GREATEST(j.attempts - 1, 0)
+                                 ELSE j.attempts END,
+                 deferrals = j.deferrals + CASE WHEN o.deferred THEN 1 ELSE 0 END,
                  lease_owner = NULL, lease_until = NULL, updated_at = $6
-             FROM UNNEST($1::uuid[], $2::text[], $3::timestamptz[], $4::bytea[])
-                  AS o(id, state, run_at, error)
+             FROM UNNEST($1::uuid[], $2::text[], $3::timestamptz[], $4::bytea[], $7::bool[])
+                  AS o(id, state, run_at, error, deferred)
              WHERE j.id = o.id AND j.state = 'running' AND j.lease_owner = $5",
         )
         .bind(ids)
@@ -132,6 +143,7 @@ impl JobStore for PgStore {
         .bind(errors)
         .bind(worker)
         .bind(now)
+        .bind(deferred)
         .execute(&mut *tx)
         .await
         .map_err(db)?
@@ -176,8 +188,8 @@ impl JobStore for PgStore {
         // caller can never redrive another organization's jobs by naming them.
         let redriven = sqlx::query(
             "UPDATE jobs
-             SET state = 'ready', attempts = 0, run_at = $1, lease_owner = NULL,
-                 lease_until = NULL, updated_at = $1
+             SET state = 'ready', attempts = 0, deferrals = 0, run_at = $1,
+                 lease_owner = NULL, lease_until = NULL, updated_at = $1
              WHERE state = 'dead'
                AND (cardinality($2::uuid[]) = 0 OR id = ANY($2))
                AND ($3::uuid IS NULL OR org_id = $3)

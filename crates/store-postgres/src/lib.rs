@@ -9,6 +9,7 @@ mod channels;
 mod contact_rows;
 mod contacts;
 mod conversations;
+mod dispatch;
 mod effects;
 mod enqueue;
 mod errors;

@@ -22,6 +22,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0003_search", include_str!("../migrations/0003_search.sql")),
     (
+        "0006_dispatch",
+        include_str!("../migrations/0006_dispatch.sql"),
+    ),
+    (
         "0007_webhooks",
         include_str!("../migrations/0007_webhooks.sql"),
     ),

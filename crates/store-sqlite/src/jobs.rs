@@ -17,7 +17,7 @@ use crate::error::DbResult;
 
 const JOB_COLUMNS: &str = "id, org_id, kind, payload, dedup_key, priority, run_at, attempts,
                            max_attempts, state, lease_owner, lease_until, last_error, created_at,
-                           updated_at";
+                           updated_at, deferrals";
 
 fn job_from_row(row: &Row<'_>) -> rusqlite::Result<Job> {
     Ok(Job {
@@ -38,6 +38,7 @@ fn job_from_row(row: &Row<'_>) -> rusqlite::Result<Job> {
         last_error: row.get(12)?,
         created_at: get_ts(row, 13)?,
         updated_at: get_ts(row, 14)?,
+        deferrals: get_int(row, 15)?,
     })
 }
 
@@ -127,19 +128,33 @@ fn finish_one(
     outcome: &JobOutcome,
     now: i64,
 ) -> Result<usize> {
-    let (state, run_at, error) = match outcome {
-        JobOutcome::Done => ("done", None, None),
-        JobOutcome::Retry { run_at, error } => ("ready", Some(ms(*run_at)), Some(error.as_str())),
-        JobOutcome::Dead { error } => ("dead", None, Some(error.as_str())),
+    // A deferral gives the claim's attempt back and counts itself instead.
+    let (state, run_at, error, deferred) = match outcome {
+        JobOutcome::Done => ("done", None, None, false),
+        JobOutcome::Retry { run_at, error } => {
+            ("ready", Some(ms(*run_at)), Some(error.as_str()), false)
+        }
+        JobOutcome::Dead { error } => ("dead", None, Some(error.as_str()), false),
+        JobOutcome::Defer { run_at, note } => ("ready", Some(ms(*run_at)), note.as_deref(), true),
     };
     conn.prepare_cached(
         "UPDATE jobs SET state = ?3, run_at = COALESCE(?4, run_at),
                          last_error = COALESCE(?5, last_error),
+                         attempts = CASE WHEN ?7 THEN MAX(attempts - 1, 0) ELSE attempts END,
+                         deferrals = deferrals + ?7,
                          lease_owner = NULL, lease_until = NULL, updated_at = ?6
          WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
     )
     .db()?
-    .execute(params![id.0.as_bytes(), worker, state, run_at, error, now])
+    .execute(params![
+        id.0.as_bytes(),
+        worker,
+        state,
+        run_at,
+        error,
+        now,
+        deferred
+    ])
     .db()
 }
 
@@ -160,8 +175,8 @@ fn redrive(conn: &Connection, filter: &JobFilter, id: Option<JobId>, now: i64) -
         return Ok(0);
     }
     conn.prepare_cached(
-        "UPDATE jobs SET state = 'ready', attempts = 0, run_at = ?1, lease_owner = NULL,
-                         lease_until = NULL, updated_at = ?1
+        "UPDATE jobs SET state = 'ready', attempts = 0, deferrals = 0, run_at = ?1,
+                         lease_owner = NULL, lease_until = NULL, updated_at = ?1
          WHERE state = 'dead'
            AND (?2 IS NULL OR id = ?2)
            AND (?3 IS NULL OR org_id = ?3)

@@ -12,6 +12,7 @@ mod contact_search;
 mod contacts;
 mod conversation_flow;
 mod conversations;
+mod dispatch;
 mod effects;
 mod error;
 mod events;

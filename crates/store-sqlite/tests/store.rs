@@ -406,7 +406,13 @@ async fn migrate_alone_applies_each_migration_once() {
         .unwrap();
     assert_eq!(
         applied,
-        vec!["0001_foundation", "0002_messaging", "0003_search"]
+        vec![
+            "0001_foundation",
+            "0002_messaging",
+            "0003_search",
+            "0006_dispatch",
+            "0007_webhooks"
+        ]
     );
     assert!(
         switchboard_store_sqlite::SqliteStore::migrate(&config)

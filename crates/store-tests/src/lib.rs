@@ -11,6 +11,7 @@ pub mod contact_filters;
 pub mod contacts;
 pub mod conversation_list;
 pub mod conversations;
+pub mod dispatch;
 pub mod effects;
 pub mod events;
 pub mod fixtures;
@@ -183,6 +184,8 @@ macro_rules! conformance_suite {
                 wait_for_jobs_wakes_on_effects_job,
                 wait_for_jobs_returns_after_its_timeout,
                 wait_for_jobs_right_after_an_enqueue_returns_at_once,
+                defer_gives_the_attempt_back_and_counts_itself,
+                redrive_starts_a_deferred_job_over,
             }
             channels {
                 channel_create_get_find_list_update,
@@ -243,6 +246,11 @@ macro_rules! conformance_suite {
                 search_filters_by_channel_conversation_direction_and_allowed_channels,
                 search_pages_newest_first,
                 search_treats_query_syntax_as_plain_words,
+            }
+            dispatch {
+                sender_lease_is_renewed_by_its_owner_and_taken_over_once_run_out,
+                concurrent_sender_lease_acquires_have_one_winner,
+                purge_pending_statuses_deletes_only_those_older_than_the_cutoff,
             }
         );
     };

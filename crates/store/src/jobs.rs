@@ -90,9 +90,12 @@ pub struct Job {
     pub dedup_key: Option<String>,
     pub priority: i16,
     pub run_at: Timestamp,
-    /// Claims so far, including the current one.
+    /// Claims so far, including the current one, less those deferred or released.
     pub attempts: u32,
     pub max_attempts: u32,
+    /// Times the job was put back for later without counting an attempt
+    /// ([`JobOutcome::Defer`]): lets a handler bound waits that must not go on for ever.
+    pub deferrals: u32,
     pub state: JobState,
     pub lease_owner: Option<String>,
     pub lease_until: Option<Timestamp>,
@@ -139,6 +142,14 @@ pub enum JobOutcome {
     Dead {
         error: String,
     },
+    /// Not failed, only not now (the sender's rate, another node owning the sender): back to
+    /// `ready`, due at `run_at`, with the attempt this claim counted given back and `deferrals`
+    /// counted instead. `note`, when given, becomes `last_error` so an operator sees why a job
+    /// waits.
+    Defer {
+        run_at: Timestamp,
+        note: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -172,8 +183,8 @@ pub trait JobStore: Send + Sync {
     /// does not count. Returns how many were released.
     async fn release(&self, worker: &str, ids: &[JobId], now: Timestamp) -> Result<u64>;
 
-    /// Makes dead jobs `ready` again with a fresh attempt budget: those in `ids`, or every dead job
-    /// matching `filter` when `ids` is empty. Returns how many.
+    /// Makes dead jobs `ready` again with a fresh attempt budget (and no deferrals counted): those
+    /// in `ids`, or every dead job matching `filter` when `ids` is empty. Returns how many.
     async fn redrive(&self, filter: &JobFilter, ids: &[JobId], now: Timestamp) -> Result<u64>;
 
     async fn get_job(&self, id: JobId) -> Result<Job>;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod channels;
 pub mod contacts;
 pub mod conversations;
+pub mod dispatch;
 pub mod effects;
 pub mod error;
 pub mod events;
@@ -33,6 +34,7 @@ pub use conversations::{
     Conversation, ConversationChange, ConversationEvent, ConversationFilter, ConversationStore,
     PREVIEW_CHARS, preview,
 };
+pub use dispatch::{DispatchStore, SenderLease};
 pub use effects::Effects;
 pub use error::StoreError;
 pub use events::{Event, EventFilter, EventStore};
@@ -75,6 +77,7 @@ pub trait Store:
     + EventStore
     + SearchStore
     + WebhookStore
+    + DispatchStore
     + Send
     + Sync
     + 'static

@@ -1,10 +1,10 @@
-//! What a failed send becomes: another try (after the delay the provider asked for), or a failed
-//! message with Switchboard's stable code and the provider's own code and text. Pure, so every
-//! branch is tested without a provider.
+//! What a failed send becomes: a deferral (a provider throttle, within its allowance), another
+//! try (after the delay the provider asked for), or a failed message with Switchboard's stable
+//! code and the provider's own code and text. Pure, so every branch is tested without a provider.
 
 use std::time::Duration;
 
-use switchboard_connectors::SendError;
+use switchboard_connectors::{SendAction, SendError};
 
 /// The stable code of a message given up on after every attempt failed transiently.
 pub const GAVE_UP: &str = "provider_unavailable";
@@ -37,6 +37,28 @@ impl Failure {
             provider_text: Some(text.into()),
             channel_level: false,
         }
+    }
+}
+
+/// Provider throttles, and every other answer that names when to come back (WhatsApp 130429
+/// throughput, 131056 pair rate, frequency caps, account maintenance, HTTP 429: the connector's
+/// `RateLimited` and `RetryAfter`), are deferred without spending an attempt while the job has
+/// been deferred fewer times than this. A throttle says "not now", not "broken", so a long one must not kill messages the way
+/// counting every 2 s throttle as an attempt did; but a provider that answers 429 for ever must
+/// not loop a job for ever either: past this many deferrals (of any cause; ownership and rate
+/// waits use the allowance up too, which only makes it end sooner) each throttle counts as an
+/// attempt again and the job dies once its attempts are spent.
+pub const THROTTLES_WITHOUT_ATTEMPT: u32 = 100;
+
+/// When a failed send is a provider throttle still within the allowance: how long to defer.
+pub fn throttle_deferral(e: &SendError, deferrals: u32) -> Option<Duration> {
+    match e.action {
+        SendAction::RateLimited(d) | SendAction::RetryAfter(d)
+            if deferrals < THROTTLES_WITHOUT_ATTEMPT =>
+        {
+            Some(d)
+        }
+        _ => None,
     }
 }
 
@@ -79,8 +101,6 @@ pub fn decide(e: &SendError, last_attempt: bool) -> Decision {
 
 #[cfg(test)]
 mod tests {
-    use switchboard_connectors::SendAction;
-
     use super::*;
 
     fn graph(action: SendAction, code: &'static str, provider: i64) -> SendError {
@@ -118,6 +138,25 @@ mod tests {
             decide(&later, false),
             Decision::Retry { after: Some(d), .. } if d == Duration::from_secs(6)
         ));
+    }
+
+    #[test]
+    fn throttles_are_deferred_until_the_allowance_is_spent() {
+        let two = Duration::from_secs(2);
+        for action in [SendAction::RateLimited(two), SendAction::RetryAfter(two)] {
+            let e = graph(action, "rate_limited", 130429);
+            assert_eq!(throttle_deferral(&e, 0), Some(two));
+            assert_eq!(
+                throttle_deferral(&e, THROTTLES_WITHOUT_ATTEMPT - 1),
+                Some(two)
+            );
+            assert_eq!(throttle_deferral(&e, THROTTLES_WITHOUT_ATTEMPT), None);
+        }
+        // Outages and refusals are not throttles: they count (or fail) as before.
+        let down = graph(SendAction::Retry, "provider_unavailable", 131000);
+        assert_eq!(throttle_deferral(&down, 0), None);
+        let refused = graph(SendAction::Rejected, "window_closed", 131047);
+        assert_eq!(throttle_deferral(&refused, 0), None);
     }
 
     #[test]

@@ -7,9 +7,8 @@
 //! whose slot is close waits for it; a caller whose slot is further than `max_wait` away does not
 //! take it and is told when to come back, so a worker is never parked behind a long queue.
 //!
-//! In memory, per node: with several nodes each holds its own limit, so the cluster-wide rate can
-//! exceed a sender's limit until each sender's queue is owned by one node at a time (DESIGN "Jobs":
-//! a lease or advisory lock per sender, planned for later).
+//! In memory, per node: the cluster-wide rate holds because one node at a time owns a sender and
+//! sends for it (see [`super::ownership`]); the others defer the sender's jobs.
 
 use std::collections::HashMap;
 use std::hash::Hash;

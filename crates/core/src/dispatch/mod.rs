@@ -2,11 +2,15 @@
 //! its channel's connector (PRODUCT §5, issue 4 item 7).
 //!
 //! One job per message, enqueued by [`Core::send_message`](crate::Core::send_message) in the
-//! message's own transaction. A run loads the message and its channel, waits for the sender's
-//! slot in the [`limiter::SendLimiter`], calls the connector, and records the provider's receipt
-//! at once. What a failure becomes is decided in [`failure`]: retried (after the delay the
-//! provider asked for), or the message marked failed with Switchboard's code and the provider's
-//! code and text.
+//! message's own transaction. A run makes sure this node owns the sender ([`ownership`]), loads
+//! the message and its channel, waits for the sender's slot in the [`limiter::SendLimiter`],
+//! calls the connector, and records the provider's receipt at once. What a failure becomes is
+//! decided in [`failure`]: retried (after the delay the provider asked for), or the message
+//! marked failed with Switchboard's code and the provider's code and text.
+//!
+//! Waiting is not failing: a job of a sender another node owns, or whose slot is further away
+//! than a worker should wait in place, is deferred ([`JobError::Defer`]), which spends no attempt,
+//! so a burst however large never kills messages by running them out of attempts.
 //!
 //! Never twice: a message that already has a provider id is not sent again (a job retried after
 //! a crash between the send and the job's finish does nothing), so the only window for a
@@ -14,6 +18,7 @@
 
 mod failure;
 pub mod limiter;
+pub mod ownership;
 mod receipt;
 
 use std::sync::Arc;
@@ -29,15 +34,16 @@ use switchboard_store::{Channel, Job, Message, MessageError, StoreError};
 use crate::Core;
 use failure::Failure;
 use limiter::{SendLimiter, Slot};
+use ownership::{DEFAULT_SENDER_LEASE, Ownership, Senders};
 
 /// The job kind.
 pub const DISPATCH_KIND: &str = "message.dispatch";
 /// A sender's rate when its channel's configuration names none: WhatsApp Cloud's default
 /// throughput per phone number.
 pub const DEFAULT_MESSAGES_PER_SECOND: f64 = 80.0;
-/// How long a job waits in place for its sender's slot; further away, it is retried when the slot
-/// comes (a worker is not parked behind a campaign's whole backlog).
-const MAX_LIMITER_WAIT: Duration = Duration::from_secs(10);
+/// How long a job waits in place for its sender's slot; further away, it is deferred until the
+/// slot comes (a worker is not parked behind a campaign's whole backlog).
+pub const MAX_LIMITER_WAIT: Duration = Duration::from_secs(10);
 
 /// What a dispatch job carries. `to` is the recipient's canonical address, checked when the
 /// message was accepted.
@@ -49,10 +55,13 @@ pub struct DispatchPayload {
     pub to: String,
 }
 
-/// The `message.dispatch` handler. One per node: its limiter is this node's.
+/// The `message.dispatch` handler. One per node: its limiter and its view of the sender leases
+/// are this node's. The node is named by the runner's worker id, read from each claimed job's
+/// lease owner.
 pub struct Dispatcher {
     core: Core,
     limiter: Arc<SendLimiter<ChannelId>>,
+    senders: Arc<Senders>,
 }
 
 impl Core {
@@ -61,7 +70,22 @@ impl Core {
         Dispatcher {
             core: self.clone(),
             limiter: Arc::new(SendLimiter::new(MAX_LIMITER_WAIT)),
+            senders: Arc::new(Senders::new(self.store.clone(), DEFAULT_SENDER_LEASE)),
         }
+    }
+}
+
+impl Dispatcher {
+    /// The longest a job waits in place for its sender's slot ([`MAX_LIMITER_WAIT`] unless set).
+    pub fn with_max_wait(mut self, max_wait: Duration) -> Self {
+        self.limiter = Arc::new(SendLimiter::new(max_wait));
+        self
+    }
+
+    /// How long this node's sender leases last ([`DEFAULT_SENDER_LEASE`] unless set).
+    pub fn with_sender_lease(mut self, lease: Duration) -> Self {
+        self.senders = Arc::new(Senders::new(self.core.store.clone(), lease));
+        self
     }
 }
 
@@ -88,17 +112,53 @@ impl JobHandler for Dispatcher {
         let payload: DispatchPayload = serde_json::from_value(job.payload.clone())
             .map_err(|e| JobError::permanent(format!("malformed dispatch payload: {e}")))?;
         let last_attempt = job.attempts >= job.max_attempts;
-        let result = self.dispatch(&payload, last_attempt).await;
+        let Some(node) = job.lease_owner.as_deref() else {
+            return Err(JobError::retry("dispatch job run without a lease"));
+        };
+        match self
+            .senders
+            .check(payload.org_id, payload.channel_id, node)
+            .await
+        {
+            Ok(Ownership::Mine) => {}
+            Ok(Ownership::Theirs { owner, retry_in }) => {
+                return Err(JobError::defer(
+                    format!("the sender is owned by node {owner}"),
+                    retry_in,
+                ));
+            }
+            Err(e) => return Err(retry("taking the sender's lease", e)),
+        }
+        let run = Run {
+            node,
+            last_attempt,
+            deferrals: job.deferrals,
+        };
+        let result = self.dispatch(&payload, &run).await;
         if let (Err(JobError::Retry { error, .. }), true) = (&result, last_attempt) {
             // The runner buries the job now; the message must not stay `enqueued` for ever.
             self.give_up(&payload, error).await;
         }
         result
     }
+
+    async fn stopped(&self, worker: &str) {
+        self.senders.release_all(worker).await;
+    }
+}
+
+/// What one run of a job knows beyond its payload.
+struct Run<'a> {
+    /// This node (the job's lease owner).
+    node: &'a str,
+    last_attempt: bool,
+    /// Times the job was deferred so far.
+    deferrals: u32,
 }
 
 impl Dispatcher {
-    async fn dispatch(&self, p: &DispatchPayload, last_attempt: bool) -> Result<(), JobError> {
+    async fn dispatch(&self, p: &DispatchPayload, run: &Run<'_>) -> Result<(), JobError> {
+        let last_attempt = run.last_attempt;
         let store = &self.core.store;
         let message = match store.get_message(p.org_id, p.message_id).await {
             Ok(m) => m,
@@ -140,10 +200,23 @@ impl Dispatcher {
             .await
             .map_err(|e| retry("building the connector", e))?;
         match self.limiter.acquire(&channel.id, rate_of(&channel)) {
-            Slot::Wait(d) if !d.is_zero() => tokio::time::sleep(d).await,
+            Slot::Wait(d) if !d.is_zero() => {
+                tokio::time::sleep(d).await;
+                // The lease may have needed renewing meanwhile; if it was lost (this node
+                // stalled past its end), the new owner sends instead.
+                if let Ownership::Theirs { owner, retry_in } = self
+                    .senders
+                    .check(channel.org_id, channel.id, run.node)
+                    .await
+                    .map_err(|e| retry("renewing the sender's lease", e))?
+                {
+                    let why = format!("the sender moved to node {owner}");
+                    return Err(JobError::defer(why, retry_in));
+                }
+            }
             Slot::Wait(_) => {}
             Slot::Later(d) => {
-                return Err(JobError::retry_after("waiting for the sender's rate", d));
+                return Err(JobError::defer("waiting for the sender's rate", d));
             }
         }
         let outbound = OutboundMessage {
@@ -157,6 +230,9 @@ impl Dispatcher {
             Err(e) => {
                 if let SendAction::RateLimited(pause) = e.action {
                     self.limiter.hold(&channel.id, pause);
+                }
+                if let Some(after) = failure::throttle_deferral(&e, run.deferrals) {
+                    return Err(JobError::defer(e.to_string(), after));
                 }
                 match failure::decide(&e, last_attempt) {
                     failure::Decision::Retry { error, after } => Err(JobError::Retry {

@@ -3,12 +3,14 @@
 
 mod claim;
 mod concurrency;
+mod defer;
 mod queue;
 mod redrive;
 mod wake;
 
 pub use claim::*;
 pub use concurrency::*;
+pub use defer::*;
 pub use queue::*;
 pub use redrive::*;
 pub use wake::*;
@@ -51,6 +53,7 @@ pub(crate) fn fresh_job(j: &NewJob, got: &Job) -> Job {
         run_at: j.run_at,
         attempts: 0,
         max_attempts: j.max_attempts,
+        deferrals: 0,
         state: JobState::Ready,
         lease_owner: None,
         lease_until: None,
