@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use switchboard_domain::JobId;
+use switchboard_domain::{JobId, Timestamp};
 use switchboard_store::{ClaimRequest, Job, JobOutcome, Store, StoreError};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -144,16 +144,19 @@ impl Runner {
         ));
         let mut running: JoinSet<Finished> = JoinSet::new();
         let mut ids: HashMap<tokio::task::Id, JobId> = HashMap::new();
+        // The earliest time a job this runner put back is due again: idle waits end then
+        // instead of at the next poll, so a job deferred to its sender's slot runs on time.
+        let mut next_due: Option<Timestamp> = None;
         tracing::info!(worker = %self.config.worker_id, kinds = ?self.claim_request(0).kinds, "job runner started");
 
         while !shutdown.is_cancelled() {
             while let Some(done) = running.try_join_next_with_id() {
-                forward(done, &mut ids, &tx);
+                earliest(&mut next_due, forward(done, &mut ids, &tx));
             }
             let free = self.config.concurrency.saturating_sub(running.len());
             if free == 0 {
                 tokio::select! {
-                    Some(done) = running.join_next_with_id() => forward(done, &mut ids, &tx),
+                    Some(done) = running.join_next_with_id() => earliest(&mut next_due, forward(done, &mut ids, &tx)),
                     () = shutdown.cancelled() => {}
                 }
                 continue;
@@ -175,9 +178,10 @@ impl Runner {
                     }
                 }
                 Ok(_) => {
+                    let wait = idle_wait(&mut next_due, self.config.poll_interval);
                     tokio::select! {
-                        () = self.store.wait_for_jobs(self.config.poll_interval) => {}
-                        Some(done) = running.join_next_with_id() => forward(done, &mut ids, &tx),
+                        () = self.store.wait_for_jobs(wait) => {}
+                        Some(done) = running.join_next_with_id() => earliest(&mut next_due, forward(done, &mut ids, &tx)),
                         () = shutdown.cancelled() => {}
                     }
                 }
@@ -212,7 +216,9 @@ impl Runner {
         let deadline = Instant::now() + self.config.shutdown_grace;
         while !running.is_empty() {
             match tokio::time::timeout_at(deadline.into(), running.join_next_with_id()).await {
-                Ok(Some(done)) => forward(done, &mut ids, tx),
+                Ok(Some(done)) => {
+                    forward(done, &mut ids, tx);
+                }
                 Ok(None) | Err(_) => break,
             }
         }
@@ -248,11 +254,18 @@ fn forward(
     done: Result<(tokio::task::Id, Finished), tokio::task::JoinError>,
     ids: &mut HashMap<tokio::task::Id, JobId>,
     tx: &mpsc::UnboundedSender<Finished>,
-) {
+) -> Option<Timestamp> {
     match done {
         Ok((task, finished)) => {
             ids.remove(&task);
+            let due = match &finished.1 {
+                JobOutcome::Retry { run_at, .. } | JobOutcome::Defer { run_at, .. } => {
+                    Some(*run_at)
+                }
+                JobOutcome::Done | JobOutcome::Dead { .. } => None,
+            };
             let _ = tx.send(finished);
+            due
         }
         Err(e) if e.is_panic() => {
             if let Some(id) = ids.remove(&e.id()) {
@@ -265,7 +278,30 @@ fn forward(
                     },
                 ));
             }
+            None
         }
-        Err(_) => {}
+        Err(_) => None,
     }
+}
+
+/// Keeps the earlier of `next_due` and `due`.
+fn earliest(next_due: &mut Option<Timestamp>, due: Option<Timestamp>) {
+    if let Some(due) = due {
+        *next_due = Some(next_due.map_or(due, |d| d.min(due)));
+    }
+}
+
+/// How long an idle runner waits before claiming again: the poll interval, or less when a job it
+/// put back is due sooner. A due time already past is forgotten after one short nap (the claim
+/// that found nothing may have raced the finisher writing the job back).
+fn idle_wait(next_due: &mut Option<Timestamp>, poll: Duration) -> Duration {
+    let Some(due) = *next_due else {
+        return poll;
+    };
+    let left = due - switchboard_domain::now();
+    if left <= time::Duration::ZERO {
+        *next_due = None;
+        return Duration::from_millis(5).min(poll);
+    }
+    Duration::try_from(left).unwrap_or(poll).min(poll)
 }

@@ -179,6 +179,35 @@ impl TestApp {
         self.workers.run_pending().await.expect("run pending jobs")
     }
 
+    /// Runs jobs as they come due, deferred ones included (a sender's paced messages), until no
+    /// job is waiting or running; panics after a minute. Returns how many runs there were.
+    pub async fn run_jobs_until_idle(&self) -> usize {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut ran = 0;
+        loop {
+            ran += self.run_pending_jobs().await;
+            let waiting = self
+                .store
+                .list_jobs(
+                    &switchboard_store::JobFilter {
+                        state: Some(switchboard_store::JobState::Ready),
+                        ..Default::default()
+                    },
+                    switchboard_store::PageRequest::first(1),
+                )
+                .await
+                .expect("list jobs");
+            if waiting.items.is_empty() {
+                return ran;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "jobs still waiting after a minute"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// An API key of the test's organization whose expiry has already passed, written straight
     /// to the store (the API refuses to create one), so expiry is tested without waiting.
     pub async fn expired_api_key(&self) -> String {

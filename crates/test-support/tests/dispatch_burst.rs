@@ -67,9 +67,11 @@ both_backends! {
             .items;
         assert_eq!(jobs.len(), MESSAGES);
         assert!(jobs.iter().all(|j| j.state == JobState::Done && j.attempts == 1), "{jobs:?}");
-        // Many jobs waited more often than their attempt budget would have allowed retries.
-        let long_waits = jobs.iter().filter(|j| j.deferrals > ATTEMPTS).count();
-        assert!(long_waits > 0, "the burst outran the in-place wait: {jobs:?}");
+        // The burst outran the in-place wait: most jobs were deferred to a slot kept for them, once
+        // each (a reserved slot is not asked for again), and none spent an attempt waiting.
+        let deferred = jobs.iter().filter(|j| j.deferrals == 1).count();
+        assert!(deferred >= MESSAGES / 2, "the burst outran the in-place wait: {jobs:?}");
+        assert!(jobs.iter().all(|j| j.deferrals <= 1), "one deferral per job: {jobs:?}");
     }
 }
 

@@ -267,7 +267,7 @@ both_backends! {
             send_text(&app, ch.id, CUSTOMER, &format!("part {i}")).await.assert_status(202);
         }
         let started = std::time::Instant::now();
-        app.run_pending_jobs().await;
+        app.run_jobs_until_idle().await;
         let took = started.elapsed();
         assert_eq!(sb.outbox(&ch.phone_number_id).await.len(), 6);
         assert!(took >= std::time::Duration::from_millis(1200), "not spaced: {took:?}");

@@ -19,6 +19,7 @@
 mod failure;
 pub mod limiter;
 pub mod ownership;
+mod pacing;
 mod receipt;
 
 use std::sync::Arc;
@@ -33,17 +34,18 @@ use switchboard_store::{Channel, Job, Message, MessageError, StoreError};
 
 use crate::Core;
 use failure::Failure;
-use limiter::{SendLimiter, Slot};
 use ownership::{DEFAULT_SENDER_LEASE, Ownership, Senders};
+use pacing::{Pace, Pacer};
 
 /// The job kind.
 pub const DISPATCH_KIND: &str = "message.dispatch";
 /// A sender's rate when its channel's configuration names none: WhatsApp Cloud's default
 /// throughput per phone number.
 pub const DEFAULT_MESSAGES_PER_SECOND: f64 = 80.0;
-/// How long a job waits in place for its sender's slot; further away, it is deferred until the
-/// slot comes (a worker is not parked behind a campaign's whole backlog).
-pub const MAX_LIMITER_WAIT: Duration = Duration::from_secs(10);
+/// How long a job waits in place for its sender's slot; further away, the slot is reserved for it
+/// and it is deferred until then (see [`pacing`]): a worker is never parked behind one sender's
+/// queue while other senders wait.
+pub const MAX_LIMITER_WAIT: Duration = Duration::from_millis(100);
 
 /// What a dispatch job carries. `to` is the recipient's canonical address, checked when the
 /// message was accepted.
@@ -60,7 +62,7 @@ pub struct DispatchPayload {
 /// lease owner.
 pub struct Dispatcher {
     core: Core,
-    limiter: Arc<SendLimiter<ChannelId>>,
+    pacer: Arc<Pacer>,
     senders: Arc<Senders>,
 }
 
@@ -69,7 +71,7 @@ impl Core {
     pub fn dispatcher(&self) -> Dispatcher {
         Dispatcher {
             core: self.clone(),
-            limiter: Arc::new(SendLimiter::new(MAX_LIMITER_WAIT)),
+            pacer: Arc::new(Pacer::new(MAX_LIMITER_WAIT)),
             senders: Arc::new(Senders::new(self.store.clone(), DEFAULT_SENDER_LEASE)),
         }
     }
@@ -78,7 +80,7 @@ impl Core {
 impl Dispatcher {
     /// The longest a job waits in place for its sender's slot ([`MAX_LIMITER_WAIT`] unless set).
     pub fn with_max_wait(mut self, max_wait: Duration) -> Self {
-        self.limiter = Arc::new(SendLimiter::new(max_wait));
+        self.pacer = Arc::new(Pacer::new(max_wait));
         self
     }
 
@@ -131,6 +133,7 @@ impl JobHandler for Dispatcher {
         }
         let run = Run {
             node,
+            job: job.id,
             last_attempt,
             deferrals: job.deferrals,
         };
@@ -151,6 +154,8 @@ impl JobHandler for Dispatcher {
 struct Run<'a> {
     /// This node (the job's lease owner).
     node: &'a str,
+    /// The job (a reserved slot is kept for it).
+    job: switchboard_domain::JobId,
     last_attempt: bool,
     /// Times the job was deferred so far.
     deferrals: u32,
@@ -199,8 +204,8 @@ impl Dispatcher {
             .connector(&channel)
             .await
             .map_err(|e| retry("building the connector", e))?;
-        match self.limiter.acquire(&channel.id, rate_of(&channel)) {
-            Slot::Wait(d) if !d.is_zero() => {
+        match self.pacer.pace(run.job, channel.id, rate_of(&channel)) {
+            Pace::Wait(d) if !d.is_zero() => {
                 tokio::time::sleep(d).await;
                 // The lease may have needed renewing meanwhile; if it was lost (this node
                 // stalled past its end), the new owner sends instead.
@@ -214,8 +219,8 @@ impl Dispatcher {
                     return Err(JobError::defer(why, retry_in));
                 }
             }
-            Slot::Wait(_) => {}
-            Slot::Later(d) => {
+            Pace::Wait(_) => {}
+            Pace::Defer(d) => {
                 return Err(JobError::defer("waiting for the sender's rate", d));
             }
         }
@@ -229,7 +234,7 @@ impl Dispatcher {
             Ok(r) => receipt::record(&self.core, &message, &channel, &r.provider_message_id).await,
             Err(e) => {
                 if let SendAction::RateLimited(pause) = e.action {
-                    self.limiter.hold(&channel.id, pause);
+                    self.pacer.hold(&channel.id, pause);
                 }
                 if let Some(after) = failure::throttle_deferral(&e, run.deferrals) {
                     return Err(JobError::defer(e.to_string(), after));
