@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_search.sql"),
     ),
     (
+        4,
+        "0004_media",
+        include_str!("../migrations/0004_media.sql"),
+    ),
+    (
         6,
         "0006_dispatch",
         include_str!("../migrations/0006_dispatch.sql"),
