@@ -105,6 +105,16 @@ impl MediaStore for PgStore {
         row.try_into()
     }
 
+    async fn find_media(&self, id: MediaId) -> Result<MediaFile> {
+        let row: MediaRow = sqlx::query_as(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"))
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?
+            .ok_or(StoreError::NotFound)?;
+        row.try_into()
+    }
+
     async fn media_of_messages(
         &self,
         org: OrgId,

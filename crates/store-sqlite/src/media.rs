@@ -78,6 +78,16 @@ impl MediaStore for SqliteStore {
         self.read(move |conn| get(conn, org, id)).await
     }
 
+    async fn find_media(&self, id: MediaId) -> Result<MediaFile> {
+        self.read(move |conn| {
+            conn.prepare_cached(&format!("SELECT {COLUMNS} FROM media WHERE id = ?1"))
+                .db()?
+                .query_row(params![id.0.as_bytes()], media_from_row)
+                .db()
+        })
+        .await
+    }
+
     async fn media_of_messages(
         &self,
         org: OrgId,

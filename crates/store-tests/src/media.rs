@@ -45,6 +45,7 @@ pub async fn media_create_get_delete_round_trip(s: Arc<dyn Store>) {
     let m = media_file(o.id, Some(ch.id));
     s.create_media(&m).await.expect("create media");
     assert_eq!(s.get_media(o.id, m.id).await.expect("get media"), m);
+    assert_eq!(s.find_media(m.id).await.expect("find media"), m);
 
     let bare = MediaFile {
         channel_id: None,
@@ -67,6 +68,7 @@ pub async fn media_create_get_delete_round_trip(s: Arc<dyn Store>) {
         .expect("lookup");
     assert_eq!(gone, None, "uploads leave with their file");
     assert_not_found(s.get_media(o.id, MediaId::new()).await, "unknown media");
+    assert_not_found(s.find_media(m.id).await, "find deleted media");
 }
 
 pub async fn inbound_media_is_one_per_message(s: Arc<dyn Store>) {

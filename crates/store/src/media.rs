@@ -117,6 +117,9 @@ pub trait MediaStore: Send + Sync {
     /// `Conflict { what: "media_message" }` when the message already has a file.
     async fn create_media(&self, media: &MediaFile) -> Result<()>;
     async fn get_media(&self, org: OrgId, id: MediaId) -> Result<MediaFile>;
+    /// Any organization's file: only for signed download links, whose signature (checked before)
+    /// names the file.
+    async fn find_media(&self, id: MediaId) -> Result<MediaFile>;
     /// The files of these messages (inbound media), in no particular order.
     async fn media_of_messages(&self, org: OrgId, messages: &[MessageId])
     -> Result<Vec<MediaFile>>;
