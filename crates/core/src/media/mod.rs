@@ -139,6 +139,40 @@ impl Core {
         Ok(MediaInfo { media, link })
     }
 
+    /// The stored files of messages the caller has read (inbound media), with fresh links.
+    pub async fn media_of_messages(
+        &self,
+        who: &Principal,
+        messages: &[switchboard_domain::MessageId],
+    ) -> CoreResult<Vec<MediaInfo>> {
+        who.require(Scope::MessagesRead)?;
+        if messages.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found = self.store.media_of_messages(who.org(), messages).await?;
+        Ok(found
+            .into_iter()
+            .map(|media| MediaInfo {
+                link: self.media_link(media.id),
+                media,
+            })
+            .collect())
+    }
+
+    /// The bytes of a file the caller may see (the authenticated download).
+    pub async fn read_media(
+        &self,
+        who: &Principal,
+        id: MediaId,
+    ) -> CoreResult<(MediaFile, MediaReader)> {
+        if !who.has(Scope::MediaWrite) {
+            who.require(Scope::MessagesRead)?;
+        }
+        let media = self.visible_media(who, id).await?;
+        let reader = self.open_media(&media).await?;
+        Ok((media, reader))
+    }
+
     /// Deletes the row, then the bytes (a crash between the two leaves an unreachable file,
     /// never a row without its file).
     pub async fn delete_media(&self, who: &Principal, id: MediaId) -> CoreResult<()> {

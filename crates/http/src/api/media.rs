@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/v1/media/{id}", get(get_media).delete(delete_media))
+        .route("/v1/media/{id}/content", get(media_content))
 }
 
 /// The signed download route, outside authentication.
@@ -84,6 +85,48 @@ impl MediaView {
             url_expires_at: info.link.expires_at,
         }
     }
+}
+
+/// A message's stored file, in the message views.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MessageMediaView {
+    pub id: Uuid,
+    pub mime: String,
+    pub size: u64,
+    /// A signed download link (see `GET /v1/media/{id}` for a fresh one).
+    pub url: String,
+}
+
+/// Puts each message's stored file (inbound media) on its view.
+pub(crate) async fn attach_to_messages(
+    s: &AppState,
+    p: &switchboard_core::Principal,
+    headers: &HeaderMap,
+    views: &mut [super::messages::MessageView],
+) -> Result<(), ApiError> {
+    let ids: Vec<switchboard_domain::MessageId> = views
+        .iter()
+        .map(|v| switchboard_domain::MessageId(v.id))
+        .collect();
+    let found = s.core.media_of_messages(p, &ids).await?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let base = base(s, headers);
+    for info in found {
+        let Some(message) = info.media.message_id else {
+            continue;
+        };
+        if let Some(view) = views.iter_mut().find(|v| v.id == message.0) {
+            view.media = Some(MessageMediaView {
+                id: info.media.id.0,
+                mime: info.media.mime,
+                size: info.media.size,
+                url: format!("{base}{}", info.link.path_and_query),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The multipart form of `POST /v1/media` (for the OpenAPI document).
@@ -202,6 +245,27 @@ pub async fn delete_media(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The file's bytes for an API caller (no link needed).
+#[utoipa::path(get, path = "/v1/media/{id}/content", tag = "media",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The file's bytes, with its stored type"),
+        crate::openapi::Errors))]
+pub async fn media_content(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<MediaId>,
+) -> Result<Response, ApiError> {
+    let (media, reader) = s.core.read_media(&p, id).await?;
+    Ok(file_response(&media, reader))
+}
+
+fn file_response(media: &MediaFile, reader: switchboard_core::media::MediaReader) -> Response {
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(reader));
+    let mut res = (StatusCode::OK, body).into_response();
+    set_file_headers(res.headers_mut(), media);
+    res
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct LinkParams {
     /// Unix seconds after which the link no longer works.
@@ -223,10 +287,7 @@ pub async fn download_media(
         return Err(CoreError::MediaLinkInvalid.into());
     };
     let (media, reader) = s.core.download_media(id, &expires, &signature).await?;
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(reader));
-    let mut res = (StatusCode::OK, body).into_response();
-    set_file_headers(res.headers_mut(), &media);
-    Ok(res)
+    Ok(file_response(&media, reader))
 }
 
 fn set_file_headers(h: &mut HeaderMap, m: &MediaFile) {
