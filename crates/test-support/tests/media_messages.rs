@@ -1,0 +1,153 @@
+//! Media in messages end to end: an uploaded file sent by its Switchboard id reaches the sandbox
+//! as an upload plus a message carrying the provider's media id, uploaded once per channel
+//! however often it is sent; unknown, foreign or unfit media ids are refused at send; and a
+//! customer's image ends up as a media row with a working link on the message.
+
+mod inbound_support;
+mod media_support;
+
+use inbound_support::{CUSTOMER, Sandbox, conversations, messages};
+use media_support::{Part, fetch, id_of, png, upload, webp};
+use reqwest::Method;
+use serde_json::{Value, json};
+use switchboard_test_support::{TestApp, both_backends};
+use uuid::Uuid;
+
+async fn send(app: &TestApp, from: Uuid, content: Value) -> switchboard_test_support::TestResponse {
+    app.post_json(
+        "/v1/messages",
+        json!({"from": from, "to": CUSTOMER, "content": content}),
+    )
+    .await
+}
+
+/// What the number sent, oldest first.
+async fn outbox(sb: &Sandbox, number: &str) -> Vec<Value> {
+    let path = format!("/sandbox/v1/outbox?phone_number_id={number}");
+    let list = sb.control(Method::GET, &path, None).await;
+    list["data"].as_array().cloned().unwrap_or_default()
+}
+
+/// The sandbox's record of an uploaded file, asked with the number's token as Graph would be.
+async fn provider_media(app: &TestApp, token: &str, id: &str) -> Value {
+    let url = format!("{}/v21.0/{id}", app.sandbox().await.base_url());
+    let res = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("sandbox");
+    assert_eq!(res.status(), 200, "the sandbox has the upload");
+    res.json().await.expect("media info")
+}
+
+both_backends! {
+    async fn an_uploaded_image_is_sent_by_the_providers_id_and_uploaded_once(app) {
+        let ch = app.whatsapp_channel().await;
+        let sb = Sandbox::of(&app).await;
+        sb.customer_writes(&ch.phone_number_id, CUSTOMER, "Send me the receipt").await;
+        let bytes = png(2048);
+        let up = upload(&app, &[
+            Part::Text("channel_id", &ch.id.to_string()),
+            Part::File("file", "receipt.png", "image/png", &bytes),
+        ]).await;
+        let media = id_of(up.assert_status(201));
+
+        for caption in ["First", "Again"] {
+            let content = json!({"type": "image", "media_id": media, "caption": caption});
+            send(&app, ch.id, content).await.assert_status(202);
+            assert!(app.run_pending_jobs().await >= 1);
+        }
+        let sent: Vec<Value> = outbox(&sb, &ch.phone_number_id).await.into_iter()
+            .filter(|e| e["type"] == "image").collect();
+        assert_eq!(sent.len(), 2, "{sent:?}");
+        let provider_id = sent[0]["body"]["image"]["id"].as_str().expect("image id").to_owned();
+        assert_ne!(provider_id, media, "the provider's id, not Switchboard's");
+        assert_eq!(sent[1]["body"]["image"]["id"], provider_id.as_str(), "uploaded once");
+        assert_eq!(sent[1]["body"]["image"]["caption"], "Again");
+        let info = provider_media(&app, &ch.access_token, &provider_id).await;
+        assert_eq!(info["file_size"], 2048);
+        assert_eq!(info["mime_type"], "image/png");
+
+        // The stored message keeps what the client sent: Switchboard's id.
+        let page = app.get(&format!("/v1/conversations?channel={}", ch.id)).await;
+        let conv = page.assert_status(200)["data"][0]["id"].as_str().expect("conv").to_owned();
+        let msgs = messages(&app, &conv).await;
+        let last = msgs.last().expect("messages");
+        assert_eq!(last["content"]["media_id"], media.as_str());
+        assert_eq!(last["provider_message_id"], sent[1]["id"], "{last}");
+    }
+
+    async fn media_ids_are_checked_when_the_message_is_sent(app) {
+        let ch = app.whatsapp_channel().await;
+        let unknown = Uuid::now_v7().to_string();
+        let p = send(&app, ch.id, json!({"type": "image", "media_id": unknown})).await;
+        p.assert_problem(422, "unknown_media");
+        // A provider's own id (not a UUID) keeps its old meaning and passes.
+        send(&app, ch.id, json!({"type": "image", "media_id": "1234567890"})).await.assert_status(202);
+
+        // Uploaded without a channel under the generic limits; too big for WhatsApp's stickers.
+        let sticker = upload(&app, &[Part::File("file", "s.webp", "image/webp", &webp(150 * 1024))]).await;
+        let sticker = id_of(sticker.assert_status(201));
+        let p = send(&app, ch.id, json!({"type": "sticker", "media_id": sticker})).await;
+        p.assert_problem(413, "media_too_large");
+        let doc = upload(&app, &[Part::File("file", "n.txt", "text/plain", b"notes\n")]).await;
+        let doc = id_of(doc.assert_status(201));
+        let p = send(&app, ch.id, json!({"type": "image", "media_id": doc})).await;
+        p.assert_problem(415, "unsupported_media_type");
+        send(&app, ch.id, json!({"type": "document", "media_id": doc})).await.assert_status(202);
+
+        // Another organization, on a channel of its own, cannot send this organization's file.
+        let other = app.other_org().await.key.clone();
+        let sandbox = app.sandbox().await;
+        let account = sandbox.create_account(json!({})).await;
+        let text = |k: &str| account[k].as_str().unwrap_or_default().to_owned();
+        let theirs = app.call(Method::POST, "/v1/channels").bearer(&other).json(json!({
+            "name": "Their WhatsApp", "protocol": "whatsapp_cloud",
+            "config": {
+                "base_url": sandbox.base_url(), "phone_number_id": text("phone_number_id"),
+                "waba_id": text("waba_id"), "display_phone_number": text("display_phone_number"),
+            },
+            "secrets": {"access_token": text("access_token"), "app_secret": text("app_secret")},
+        })).send().await;
+        let their_channel = id_of(theirs.assert_status(201));
+        let p = app.call(Method::POST, "/v1/messages").bearer(&other).json(json!({
+            "from": their_channel, "to": CUSTOMER, "content": {"type": "document", "media_id": doc},
+        })).send().await;
+        p.assert_problem(422, "unknown_media");
+    }
+
+    async fn an_inbound_image_becomes_a_media_row_with_a_working_link(app) {
+        let ch = app.whatsapp_channel().await;
+        let sb = Sandbox::of(&app).await;
+        sb.customer_sends(&ch.phone_number_id, CUSTOMER, json!({
+            "type": "image",
+            "image": {"data_base64": "aGVsbG8gbWVkaWE=", "mime_type": "image/png"},
+        })).await;
+        let convs = conversations(&app, ch.id).await;
+        let conv = convs[0]["id"].as_str().expect("id").to_owned();
+        let before = messages(&app, &conv).await;
+        assert_eq!(before[0]["media"], Value::Null, "not downloaded yet");
+        assert!(app.run_pending_jobs().await >= 1);
+        assert_eq!(app.run_pending_jobs().await, 0, "nothing left to do");
+
+        let after = messages(&app, &conv).await;
+        let media = &after[0]["media"];
+        assert_eq!(media["mime"], "image/png", "{}", after[0]);
+        assert_eq!(media["size"], 11);
+        let (status, headers, body) = fetch(media["url"].as_str().expect("url")).await;
+        assert_eq!(status, 200);
+        assert_eq!(body, b"hello media");
+        assert_eq!(headers["content-type"], "image/png");
+
+        let id = after[0]["id"].as_str().expect("message id");
+        let one = app.get(&format!("/v1/messages/{id}")).await.assert_status(200).clone();
+        assert_eq!(one["media"]["id"], media["id"]);
+        let described = app.get(&format!("/v1/media/{}", media["id"].as_str().expect("id"))).await;
+        let described = described.assert_status(200);
+        assert_eq!(described["origin"], "inbound");
+        assert_eq!(described["message_id"], id);
+        assert_eq!(described["kind"], "image");
+        app.assert_tenant_isolation().await;
+    }
+}
