@@ -128,7 +128,7 @@ impl Modify for Security {
         api::webhook_deliveries::replay_delivery, api::webhook_deliveries::replay_failed,
         api::events::stream,
         api::media::upload_media, api::media::get_media, api::media::delete_media,
-        api::media::media_content, api::media::download_media,
+        api::media::download::media_content, api::media::download::download_media,
     ),
     components(schemas(Problem, views::OrgView, views::MemberView, views::TeamView,
         views::ApiKeyView, views::CreatedApiKeyView, views::AuditEntryView, views::MeView,

@@ -2,25 +2,26 @@
 //! signed link, delete it; and the public `/media/{id}?expires=..&signature=..`, which serves the
 //! bytes to whoever holds a link that has not expired (no API key: a browser or a provider).
 
-use axum::body::Body;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json as JsonOut, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use switchboard_core::media::limits::MAX_UPLOAD;
 use switchboard_core::media::{MediaInfo, NewMedia, StagedFile};
 use switchboard_core::{Core, CoreError};
 use switchboard_domain::{ChannelId, MediaId};
-use switchboard_store::{MediaFile, MediaKind};
+use switchboard_store::MediaKind;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::extract::{Caller, Path, Query};
+use crate::extract::{Caller, Path};
 use crate::{ApiError, AppState};
+
+pub mod download;
 
 /// Room for the multipart framing and the small text parts around the largest file.
 const MULTIPART_OVERHEAD: usize = 64 * 1024;
@@ -34,12 +35,12 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/v1/media/{id}", get(get_media).delete(delete_media))
-        .route("/v1/media/{id}/content", get(media_content))
+        .route("/v1/media/{id}/content", get(download::media_content))
 }
 
 /// The signed download route, outside authentication.
 pub fn public_router() -> Router<AppState> {
-    Router::new().route("/media/{id}", get(download_media))
+    Router::new().route("/media/{id}", get(download::download_media))
 }
 
 /// A stored file.
@@ -243,93 +244,4 @@ pub async fn delete_media(
 ) -> Result<StatusCode, ApiError> {
     s.core.delete_media(&p, id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The file's bytes for an API caller (no link needed).
-#[utoipa::path(get, path = "/v1/media/{id}/content", tag = "media",
-    params(("id" = Uuid, Path)),
-    responses((status = 200, description = "The file's bytes, with its stored type"),
-        crate::openapi::Errors))]
-pub async fn media_content(
-    State(s): State<AppState>,
-    Caller(p): Caller,
-    Path(id): Path<MediaId>,
-) -> Result<Response, ApiError> {
-    let (media, reader) = s.core.read_media(&p, id).await?;
-    Ok(file_response(&media, reader))
-}
-
-fn file_response(media: &MediaFile, reader: switchboard_core::media::MediaReader) -> Response {
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(reader));
-    let mut res = (StatusCode::OK, body).into_response();
-    set_file_headers(res.headers_mut(), media);
-    res
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct LinkParams {
-    /// Unix seconds after which the link no longer works.
-    pub expires: Option<String>,
-    /// Hex HMAC-SHA256 of the id and expiry.
-    pub signature: Option<String>,
-}
-
-#[utoipa::path(get, path = "/media/{id}", tag = "media", security(),
-    params(("id" = Uuid, Path), LinkParams),
-    responses((status = 200, description = "The file's bytes, with its stored type"),
-        crate::openapi::Errors))]
-pub async fn download_media(
-    State(s): State<AppState>,
-    Path(id): Path<MediaId>,
-    Query(q): Query<LinkParams>,
-) -> Result<Response, ApiError> {
-    let (Some(expires), Some(signature)) = (q.expires, q.signature) else {
-        return Err(CoreError::MediaLinkInvalid.into());
-    };
-    let (media, reader) = s.core.download_media(id, &expires, &signature).await?;
-    Ok(file_response(&media, reader))
-}
-
-fn set_file_headers(h: &mut HeaderMap, m: &MediaFile) {
-    let mime = HeaderValue::from_str(&m.mime)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    h.insert(header::CONTENT_TYPE, mime);
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(m.size));
-    // The stored type is the truth: a browser must not guess another (an HTML "image").
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
-    if let Ok(v) = HeaderValue::from_str(&disposition(m)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-}
-
-/// `inline` for what a browser shows (pictures, sound, video), `attachment` for documents, with
-/// the file name as ASCII (`filename=`) and exactly (`filename*=`, RFC 8187).
-fn disposition(m: &MediaFile) -> String {
-    let how = match m.kind {
-        MediaKind::Document => "attachment",
-        _ => "inline",
-    };
-    let Some(name) = &m.filename else {
-        return how.to_owned();
-    };
-    let ascii: String = name
-        .chars()
-        .map(|c| match c {
-            ' '..='~' if c != '"' && c != '\\' => c,
-            _ => '_',
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
