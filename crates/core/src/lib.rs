@@ -72,6 +72,9 @@ pub struct Core {
     connectors: Arc<channels::live::ConnectorCache>,
     /// Where media files live (`{data_dir}/media` by default); set by `with_media_storage`.
     media: Option<Arc<dyn media::MediaStorage>>,
+    /// One provider upload at a time per (file, channel) on this node, so a campaign's
+    /// concurrent dispatches of one file upload it once.
+    media_uploads: Arc<media::outbound::UploadLocks>,
 }
 
 impl Core {
@@ -89,6 +92,7 @@ impl Core {
             http,
             connectors: Arc::default(),
             media: None,
+            media_uploads: Arc::default(),
         }
     }
 

@@ -53,18 +53,23 @@ both_backends! {
         ]).await;
         let media = id_of(up.assert_status(201));
 
-        for caption in ["First", "Again"] {
-            let content = json!({"type": "image", "media_id": media, "caption": caption});
-            send(&app, ch.id, content).await.assert_status(202);
-            assert!(app.run_pending_jobs().await >= 1);
+        let image = |caption: &str| json!({"type": "image", "media_id": media, "caption": caption});
+        send(&app, ch.id, image("First")).await.assert_status(202);
+        assert!(app.run_pending_jobs().await >= 1);
+        // Then three at once: their dispatches run side by side and still upload nothing more.
+        for caption in ["Again", "And again", "Last"] {
+            send(&app, ch.id, image(caption)).await.assert_status(202);
         }
+        assert!(app.run_pending_jobs().await >= 3);
         let sent: Vec<Value> = outbox(&sb, &ch.phone_number_id).await.into_iter()
             .filter(|e| e["type"] == "image").collect();
-        assert_eq!(sent.len(), 2, "{sent:?}");
+        assert_eq!(sent.len(), 4, "{sent:?}");
         let provider_id = sent[0]["body"]["image"]["id"].as_str().expect("image id").to_owned();
         assert_ne!(provider_id, media, "the provider's id, not Switchboard's");
-        assert_eq!(sent[1]["body"]["image"]["id"], provider_id.as_str(), "uploaded once");
-        assert_eq!(sent[1]["body"]["image"]["caption"], "Again");
+        for e in &sent {
+            assert_eq!(e["body"]["image"]["id"], provider_id.as_str(), "uploaded once: {sent:?}");
+        }
+        assert_eq!(sent[0]["body"]["image"]["caption"], "First");
         let info = provider_media(&app, &ch.access_token, &provider_id).await;
         assert_eq!(info["file_size"], 2048);
         assert_eq!(info["mime_type"], "image/png");
@@ -75,7 +80,7 @@ both_backends! {
         let msgs = messages(&app, &conv).await;
         let last = msgs.last().expect("messages");
         assert_eq!(last["content"]["media_id"], media.as_str());
-        assert_eq!(last["provider_message_id"], sent[1]["id"], "{last}");
+        assert!(last["provider_message_id"].is_string(), "{last}");
     }
 
     async fn media_ids_are_checked_when_the_message_is_sent(app) {

@@ -3,13 +3,36 @@
 //! uploads it to the provider (once per channel while the provider keeps it) and sends the
 //! provider's id. Any other `media_id` keeps its old meaning, a provider's own id.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use switchboard_connectors::{Connector, SendError};
-use switchboard_domain::MediaId;
 use switchboard_domain::content::{Content, Header, Media, TemplateComponent, TemplateParameter};
+use switchboard_domain::{ChannelId, MediaId};
 use switchboard_store::{Channel, MediaFile, MediaKind, ProviderUpload};
 
 use super::{limits, sniff};
 use crate::{Core, CoreError, CoreResult, Principal};
+
+/// Per (file, channel) locks held while a file is uploaded to the channel's provider.
+#[derive(Default)]
+pub struct UploadLocks(Mutex<HashMap<(MediaId, ChannelId), Arc<tokio::sync::Mutex<()>>>>);
+
+impl UploadLocks {
+    fn of(&self, media: MediaId, channel: ChannelId) -> Arc<tokio::sync::Mutex<()>> {
+        self.0.lock().entry((media, channel)).or_default().clone()
+    }
+
+    /// Forgets the lock once nobody else holds or waits for it (the map stays small).
+    fn release(&self, media: MediaId, channel: ChannelId, lock: Arc<tokio::sync::Mutex<()>>) {
+        let mut map = self.0.lock();
+        // Ours and the map's: nobody else has it.
+        if Arc::strong_count(&lock) == 2 {
+            map.remove(&(media, channel));
+        }
+    }
+}
 
 /// WhatsApp keeps an upload 30 days; one day less leaves a margin for messages queued long.
 const UPLOAD_KEPT_DAYS: i64 = 29;
@@ -136,6 +159,21 @@ impl Core {
     }
 
     async fn provider_media_id(
+        &self,
+        channel: &Channel,
+        connector: &dyn Connector,
+        media: &MediaFile,
+    ) -> Result<String, ResolveError> {
+        let lock = self.media_uploads.of(media.id, channel.id);
+        let result = {
+            let _one_at_a_time = lock.lock().await;
+            self.upload_unless_cached(channel, connector, media).await
+        };
+        self.media_uploads.release(media.id, channel.id, lock);
+        result
+    }
+
+    async fn upload_unless_cached(
         &self,
         channel: &Channel,
         connector: &dyn Connector,
