@@ -15,17 +15,20 @@ use switchboard_store::{Channel, MediaFile, MediaKind, ProviderUpload};
 use super::{limits, sniff};
 use crate::{Core, CoreError, CoreResult, Principal};
 
+/// Held while one file is uploaded to one channel's provider.
+type UploadLock = Arc<tokio::sync::Mutex<()>>;
+
 /// Per (file, channel) locks held while a file is uploaded to the channel's provider.
 #[derive(Default)]
-pub struct UploadLocks(Mutex<HashMap<(MediaId, ChannelId), Arc<tokio::sync::Mutex<()>>>>);
+pub struct UploadLocks(Mutex<HashMap<(MediaId, ChannelId), UploadLock>>);
 
 impl UploadLocks {
-    fn of(&self, media: MediaId, channel: ChannelId) -> Arc<tokio::sync::Mutex<()>> {
+    fn of(&self, media: MediaId, channel: ChannelId) -> UploadLock {
         self.0.lock().entry((media, channel)).or_default().clone()
     }
 
     /// Forgets the lock once nobody else holds or waits for it (the map stays small).
-    fn release(&self, media: MediaId, channel: ChannelId, lock: Arc<tokio::sync::Mutex<()>>) {
+    fn release(&self, media: MediaId, channel: ChannelId, lock: UploadLock) {
         let mut map = self.0.lock();
         // Ours and the map's: nobody else has it.
         if Arc::strong_count(&lock) == 2 {
