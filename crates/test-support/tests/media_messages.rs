@@ -83,6 +83,17 @@ both_backends! {
         let stored = app.get(&format!("/v1/messages/{first}")).await.assert_status(200).clone();
         assert_eq!(stored["content"]["media_id"], media.as_str());
         assert!(stored["provider_message_id"].is_string(), "{stored}");
+
+        // A header's media is resolved the same way, from the same cached upload.
+        send(&app, ch.id, json!({
+            "type": "reply_buttons", "body": "Is this your receipt?",
+            "header": {"type": "image", "media_id": media},
+            "buttons": [{"id": "yes", "title": "Yes"}, {"id": "no", "title": "No"}],
+        })).await.assert_status(202);
+        assert!(app.run_pending_jobs().await >= 1);
+        let buttons = outbox(&sb, &ch.phone_number_id).await.into_iter()
+            .find(|e| e["type"] == "interactive").expect("the buttons were sent");
+        assert_eq!(buttons["body"]["interactive"]["header"]["image"]["id"], provider_id.as_str());
     }
 
     async fn media_ids_are_checked_when_the_message_is_sent(app) {

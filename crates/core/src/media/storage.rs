@@ -83,7 +83,12 @@ impl MediaStorage for LocalDisk {
             tokio::fs::create_dir_all(parent).await?;
         }
         // Staging files live under the root, on the same file system: the rename is atomic.
-        tokio::fs::rename(staged, &path).await
+        tokio::fs::rename(staged, &path).await?;
+        // The rename itself reaches the disk with its directory: durable before acknowledged.
+        if let Some(parent) = path.parent() {
+            tokio::fs::File::open(parent).await?.sync_all().await?;
+        }
+        Ok(())
     }
 
     async fn put_bytes(&self, key: &str, bytes: Bytes) -> std::io::Result<()> {
