@@ -10,6 +10,8 @@ use inbound_support::{CUSTOMER, Sandbox, conversations, messages};
 use media_support::{Part, fetch, id_of, png, upload, webp};
 use reqwest::Method;
 use serde_json::{Value, json};
+use switchboard_domain::{ChannelId, OrgId};
+use switchboard_store::ProviderUpload;
 use switchboard_test_support::{TestApp, both_backends};
 use uuid::Uuid;
 
@@ -96,6 +98,31 @@ both_backends! {
         assert_eq!(buttons["body"]["interactive"]["header"]["image"]["id"], provider_id.as_str());
     }
 
+    async fn an_expired_provider_upload_is_uploaded_again(app) {
+        let ch = app.whatsapp_channel().await;
+        let sb = Sandbox::of(&app).await;
+        sb.customer_writes(&ch.phone_number_id, CUSTOMER, "Hi").await;
+        let up = upload(&app, &[Part::File("file", "r.png", "image/png", &png(300))]).await;
+        let media = id_of(up.assert_status(201));
+        // The provider forgot an earlier upload (WhatsApp keeps them 30 days).
+        let now = switchboard_domain::now();
+        let stale = ProviderUpload {
+            media_id: media.parse().expect("uuid"),
+            channel_id: ChannelId(ch.id),
+            provider_media_id: "999000111".into(),
+            uploaded_at: now - time::Duration::days(31),
+            expires_at: now - time::Duration::days(1),
+        };
+        app.store.put_provider_upload(OrgId(app.org.id), &stale).await.expect("stale upload");
+        send(&app, ch.id, json!({"type": "image", "media_id": media})).await.assert_status(202);
+        assert!(app.run_pending_jobs().await >= 1);
+        let sent = outbox(&sb, &ch.phone_number_id).await;
+        let image = sent.iter().find(|e| e["type"] == "image").expect("sent");
+        let id = image["body"]["image"]["id"].as_str().expect("id");
+        assert_ne!(id, "999000111", "not the expired upload");
+        assert_eq!(provider_media(&app, &ch.access_token, id).await["file_size"], 300);
+    }
+
     async fn media_ids_are_checked_when_the_message_is_sent(app) {
         let ch = app.whatsapp_channel().await;
         let unknown = Uuid::now_v7().to_string();
@@ -114,6 +141,21 @@ both_backends! {
         let p = send(&app, ch.id, json!({"type": "image", "media_id": doc})).await;
         p.assert_problem(415, "unsupported_media_type");
         send(&app, ch.id, json!({"type": "document", "media_id": doc})).await.assert_status(202);
+
+        // A key limited to one channel cannot send a file of another channel.
+        let other_ch = app.whatsapp_channel().await;
+        let theirs = upload(&app, &[
+            Part::Text("channel_id", &other_ch.id.to_string()),
+            Part::File("file", "n.txt", "text/plain", b"notes\n"),
+        ]).await;
+        let theirs = id_of(theirs.assert_status(201));
+        let (_, key) = app.create_api_key(json!({
+            "name": "one channel", "scopes": ["messages:send"], "channel_ids": [ch.id],
+        })).await;
+        let p = app.call(Method::POST, "/v1/messages").bearer(&key).json(json!({
+            "from": ch.id, "to": CUSTOMER, "content": {"type": "document", "media_id": theirs},
+        })).send().await;
+        p.assert_problem(422, "unknown_media");
 
         // Another organization, on a channel of its own, cannot send this organization's file.
         let other = app.other_org().await.key.clone();
