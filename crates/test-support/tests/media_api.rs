@@ -5,7 +5,7 @@
 
 mod media_support;
 
-use media_support::{Part, fetch, id_of, png, upload, upload_as, webp, with_param};
+use media_support::{MULTIPART, Part, fetch, id_of, png, upload, upload_as, webp, with_param};
 use reqwest::Method;
 use serde_json::json;
 use switchboard_core::media::UrlSigner;
@@ -111,6 +111,11 @@ both_backends! {
         // Without a channel the generic limit (100 MB) applies; the channel's comes at send time.
         let generic = upload(&app, &[Part::File("file", "big.png", "image/png", &big)]).await;
         assert_eq!(generic.assert_status(201)["kind"], "image");
+        // An Idempotency-Key does not make the server buffer the upload (past the JSON limit).
+        let keyed = app.call(Method::POST, "/v1/media").header("idempotency-key", "up-1")
+            .raw(MULTIPART, media_support::multipart(&[Part::File("file", "b.png", "image/png", &big)]))
+            .send().await;
+        keyed.assert_status(201);
         let plain = upload(&app, &[Part::File("file", "n.txt", "text/plain", b"hello\n")]).await;
         assert_eq!(plain.assert_status(201)["kind"], "document");
 

@@ -175,6 +175,8 @@ async fn stage(core: &Core, mut field: Field<'_>) -> Result<StagedFile, ApiError
     Ok(staging.finish().await?)
 }
 
+/// Uploads a file. `Idempotency-Key` does not apply (the body is streamed, never buffered): an
+/// upload repeated after a lost answer makes a second file.
 #[utoipa::path(post, path = "/v1/media", tag = "media",
     request_body(content = UploadMediaForm, content_type = "multipart/form-data"),
     responses((status = 201, body = MediaView), crate::openapi::Errors))]

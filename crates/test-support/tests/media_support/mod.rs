@@ -7,6 +7,8 @@ use serde_json::Value;
 use switchboard_test_support::{Auth, TestApp, TestResponse};
 
 const BOUNDARY: &str = "sb-test-boundary-7f3a";
+/// The content type of [`multipart`] bodies.
+pub const MULTIPART: &str = "multipart/form-data; boundary=sb-test-boundary-7f3a";
 
 /// One part of a multipart form.
 pub enum Part<'a> {
@@ -52,12 +54,7 @@ pub async fn upload_as(app: &TestApp, auth: Auth, parts: &[Part<'_>]) -> TestRes
     if !matches!(&auth, Auth::Bearer(k) if *k == app.org.key) {
         call = call.auth(auth);
     }
-    call.raw(
-        &format!("multipart/form-data; boundary={BOUNDARY}"),
-        multipart(parts),
-    )
-    .send()
-    .await
+    call.raw(MULTIPART, multipart(parts)).send().await
 }
 
 /// A PNG of `len` bytes: the signature and an IHDR chunk, then filler.
