@@ -1,7 +1,7 @@
 //! Stored media files and their per-channel provider uploads. Every statement is keyed by the
 //! organization (uploads through their file's row), so another tenant's file is simply not found.
 
-use switchboard_domain::{ChannelId, MediaId, MessageId, OrgId, Timestamp};
+use switchboard_domain::{ChannelId, ContactId, MediaId, MessageId, OrgId, Timestamp};
 use switchboard_store::{
     MediaFile, MediaKind, MediaOrigin, MediaStore, ProviderUpload, Result, StoreError,
 };
@@ -126,6 +126,19 @@ impl MediaStore for PgStore {
         ))
         .bind(org.0)
         .bind(&ids)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn media_of_contact(&self, org: OrgId, contact: ContactId) -> Result<Vec<MediaFile>> {
+        let rows: Vec<MediaRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM media WHERE org_id = $1 AND message_id IN
+                 (SELECT id FROM messages WHERE org_id = $1 AND contact_id = $2)"
+        ))
+        .bind(org.0)
+        .bind(contact.0)
         .fetch_all(self.pool())
         .await
         .map_err(db)?;

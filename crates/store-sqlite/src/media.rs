@@ -3,7 +3,7 @@
 
 use rusqlite::types::Type;
 use rusqlite::{OptionalExtension, Row, params};
-use switchboard_domain::{ChannelId, MediaId, MessageId, OrgId, Timestamp};
+use switchboard_domain::{ChannelId, ContactId, MediaId, MessageId, OrgId, Timestamp};
 use switchboard_store::{
     MediaFile, MediaKind, MediaOrigin, MediaStore, ProviderUpload, Result, StoreError,
 };
@@ -109,6 +109,24 @@ impl MediaStore for SqliteStore {
                 out.extend(found);
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn media_of_contact(&self, org: OrgId, contact: ContactId) -> Result<Vec<MediaFile>> {
+        self.read(move |conn| {
+            conn.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM media WHERE org_id = ?1 AND message_id IN
+                     (SELECT id FROM messages WHERE org_id = ?1 AND contact_id = ?2)"
+            ))
+            .db()?
+            .query_map(
+                params![org.0.as_bytes(), contact.0.as_bytes()],
+                media_from_row,
+            )
+            .db()?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .db()
         })
         .await
     }

@@ -258,6 +258,7 @@ macro_rules! conformance_suite {
                 inbound_media_is_one_per_message,
                 provider_uploads_are_cached_per_channel_until_they_expire,
                 media_of_another_org_is_not_found,
+                a_deleted_contact_takes_its_media_rows,
             }
         );
     };

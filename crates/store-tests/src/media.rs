@@ -175,3 +175,36 @@ pub async fn media_of_another_org_is_not_found(s: Arc<dyn Store>) {
     let kept = s.provider_upload(o.id, m.id, ch.id, now).await.expect("ok");
     assert_eq!(kept, Some(up), "the foreign attempt changed nothing");
 }
+
+pub async fn a_deleted_contact_takes_its_media_rows(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let ch = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let msg = sent_message(&*s, o.id, ch.id).await;
+    let kept = sent_message(&*s, o.id, ch.id).await;
+    let file = |m: MessageId| MediaFile {
+        origin: MediaOrigin::Inbound,
+        message_id: Some(m),
+        ..media_file(o.id, Some(ch.id))
+    };
+    let theirs = file(msg.id);
+    s.create_media(&theirs).await.expect("media");
+    let other = file(kept.id);
+    s.create_media(&other).await.expect("other media");
+    let found = s
+        .media_of_contact(o.id, msg.contact_id)
+        .await
+        .expect("media of contact");
+    assert_eq!(found, vec![theirs.clone()]);
+    let x = new_org(&*s).await;
+    let foreign = s.media_of_contact(x.id, msg.contact_id).await.expect("ok");
+    assert!(foreign.is_empty(), "another organization sees none");
+
+    s.delete_contact(o.id, msg.contact_id, &crate::fixtures::none())
+        .await
+        .expect("delete contact");
+    assert_not_found(s.get_media(o.id, theirs.id).await, "the contact's file row");
+    assert_eq!(
+        s.get_media(o.id, other.id).await.expect("other contact's"),
+        other
+    );
+}

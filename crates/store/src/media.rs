@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use switchboard_domain::{ChannelId, MediaId, MessageId, OrgId, Timestamp};
+use switchboard_domain::{ChannelId, ContactId, MediaId, MessageId, OrgId, Timestamp};
 
 use crate::Result;
 
@@ -123,6 +123,9 @@ pub trait MediaStore: Send + Sync {
     /// The files of these messages (inbound media), in no particular order.
     async fn media_of_messages(&self, org: OrgId, messages: &[MessageId])
     -> Result<Vec<MediaFile>>;
+    /// The files of a contact's messages, which go with them when the contact is deleted (the
+    /// caller then removes their bytes).
+    async fn media_of_contact(&self, org: OrgId, contact: ContactId) -> Result<Vec<MediaFile>>;
     /// Deletes the row and its provider uploads; answers the deleted row (its storage key).
     async fn delete_media(&self, org: OrgId, id: MediaId) -> Result<MediaFile>;
     /// The file's upload to `channel` that is still valid at `now`, if any.

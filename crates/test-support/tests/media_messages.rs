@@ -209,5 +209,15 @@ both_backends! {
         assert_eq!(described["message_id"], id);
         assert_eq!(described["kind"], "image");
         app.assert_tenant_isolation().await;
+
+        // Deleting the customer erases the file too, not just its row.
+        let path = app.data_dir().join("media").join(app.org.id.to_string())
+            .join(media["id"].as_str().expect("id"));
+        assert_eq!(std::fs::read(&path).expect("kept on disk"), b"hello media");
+        let contact = after[0]["contact_id"].as_str().expect("contact");
+        app.delete(&format!("/v1/contacts/{contact}")).await.assert_status(204);
+        assert!(!path.exists(), "the file left with its contact");
+        let (status, _, _) = fetch(media["url"].as_str().expect("url")).await;
+        assert_eq!(status, 404);
     }
 }

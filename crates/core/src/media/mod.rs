@@ -185,6 +185,19 @@ impl Core {
         Ok(())
     }
 
+    /// Removes the bytes of files whose rows are gone. Best effort: a failure is logged, and
+    /// the file is unreachable without its row anyway.
+    pub(crate) async fn remove_media_files(&self, files: &[MediaFile]) {
+        let Some(storage) = self.media.as_ref() else {
+            return;
+        };
+        for f in files {
+            if let Err(e) = storage.delete(&f.storage_key).await {
+                tracing::warn!(media_id = %f.id, error = %e, "could not remove a media file");
+            }
+        }
+    }
+
     /// The file behind a signed link, checked before anything is looked up.
     pub async fn download_media(
         &self,
