@@ -78,6 +78,21 @@ pub enum CoreError {
     /// A webhook or handshake for a channel an admin turned off.
     #[error("the channel is disabled and receives no webhooks")]
     WebhookChannelDisabled,
+    /// A file larger than the channel (or Switchboard) accepts for its kind.
+    #[error("the file is {size} bytes; the limit is {limit} bytes")]
+    MediaTooLarge { size: u64, limit: u64 },
+    /// A file whose type the channel does not accept, or whose content is not its declared type.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Outbound content naming a Switchboard media id the caller has no file for.
+    #[error("no media with id `{0}`")]
+    UnknownMedia(String),
+    /// A genuine download link past its expiry.
+    #[error("the media link has expired; ask the API for a fresh one")]
+    MediaLinkExpired,
+    /// A download link whose signature is not this server's for this file and expiry.
+    #[error("the media link is invalid")]
+    MediaLinkInvalid,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -112,6 +127,11 @@ impl CoreError {
             CoreError::WebhookMalformed(_) => "webhook_malformed",
             CoreError::WebhookHandshakeFailed(_) => "webhook_handshake_failed",
             CoreError::WebhookChannelDisabled => "channel_disabled",
+            CoreError::MediaTooLarge { .. } => "media_too_large",
+            CoreError::UnsupportedMediaType(_) => "unsupported_media_type",
+            CoreError::UnknownMedia(_) => "unknown_media",
+            CoreError::MediaLinkExpired => "media_link_expired",
+            CoreError::MediaLinkInvalid => "media_link_invalid",
             CoreError::Internal(_) => "internal",
         }
     }

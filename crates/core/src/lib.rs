@@ -13,6 +13,7 @@ pub mod error;
 pub mod idempotency;
 pub mod ingest;
 pub mod limiter;
+pub mod media;
 pub mod members;
 pub mod org_creation;
 pub mod orgs;
@@ -69,6 +70,11 @@ pub struct Core {
     http: reqwest::Client,
     /// Live connectors per channel, rebuilt when the channel changes.
     connectors: Arc<channels::live::ConnectorCache>,
+    /// Where media files live (`{data_dir}/media` by default); set by `with_media_storage`.
+    media: Option<Arc<dyn media::MediaStorage>>,
+    /// One provider upload at a time per (file, channel) on this node, so a campaign's
+    /// concurrent dispatches of one file upload it once.
+    media_uploads: Arc<media::outbound::UploadLocks>,
 }
 
 impl Core {
@@ -85,6 +91,8 @@ impl Core {
             master_key,
             http,
             connectors: Arc::default(),
+            media: None,
+            media_uploads: Arc::default(),
         }
     }
 

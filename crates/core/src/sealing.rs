@@ -7,11 +7,14 @@
 //! copied into another row or field fails to open instead of silently decrypting there.
 
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
 use rand::RngCore as _;
+use sha2::Sha256;
 
 /// The only format so far; a new one (another cipher, a rotated key id) gets a new byte.
 const VERSION: u8 = 1;
@@ -21,7 +24,7 @@ pub const KEY_LEN: usize = 32;
 
 /// The installation's master key. Never printed.
 #[derive(Clone)]
-pub struct MasterKey(XChaCha20Poly1305);
+pub struct MasterKey(XChaCha20Poly1305, Arc<[u8; KEY_LEN]>);
 
 impl fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -46,8 +49,9 @@ impl MasterKey {
         if bytes.len() != KEY_LEN {
             return Err(SealError::BadKey);
         }
+        let raw: [u8; KEY_LEN] = bytes.try_into().map_err(|_| SealError::BadKey)?;
         XChaCha20Poly1305::new_from_slice(bytes)
-            .map(Self)
+            .map(|cipher| Self(cipher, Arc::new(raw)))
             .map_err(|_| SealError::BadKey)
     }
 
@@ -69,6 +73,17 @@ impl MasterKey {
         let text = base64::engine::general_purpose::STANDARD.encode(bytes);
         let key = Self::from_bytes(&bytes).expect("32 bytes is a valid key");
         (key, text)
+    }
+
+    /// A 256-bit key for one purpose (`context`, e.g. `"media-url-signing"`), derived as
+    /// HMAC-SHA256(master key, context): each use gets its own key without a second secret to
+    /// keep, and knowing a derived key reveals neither the master key nor any other derived key.
+    pub fn derive(&self, context: &str) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.1[..])
+            .expect("HMAC takes a key of any length");
+        mac.update(b"switchboard/derive/v1/");
+        mac.update(context.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// Seals `plaintext` bound to `context` (where it will be stored).
@@ -114,6 +129,15 @@ impl MasterKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_keys_differ_per_context_and_per_master_key() {
+        let (a, _) = MasterKey::generate();
+        let (b, _) = MasterKey::generate();
+        assert_eq!(a.derive("media-url-signing"), a.derive("media-url-signing"));
+        assert_ne!(a.derive("media-url-signing"), a.derive("other"));
+        assert_ne!(a.derive("media-url-signing"), b.derive("media-url-signing"));
+    }
 
     #[test]
     fn seal_and_open_round_trip() {

@@ -19,6 +19,8 @@ pub struct CoreSettings {
     /// Address ranges customers' webhook URLs may reach although they are not public (the SSRF
     /// guard refuses loopback, private, link-local... otherwise). Tests allow `127.0.0.0/8`.
     pub webhook_allowed_ranges: Vec<ipnet::IpNet>,
+    /// How long a signed media download link works.
+    pub media_url_ttl_secs: u64,
 }
 
 impl Default for CoreSettings {
@@ -30,6 +32,8 @@ impl Default for CoreSettings {
             key_touch_interval_secs: 60,
             idempotency_lock_secs: 60,
             webhook_allowed_ranges: Vec::new(),
+            // Long enough to open a conversation's files, short enough that a leaked link dies.
+            media_url_ttl_secs: 3600,
         }
     }
 }

@@ -18,12 +18,25 @@ pub const HEADER: &str = "idempotency-key";
 /// Long enough for a UUID or a client's own composite key.
 const MAX_KEY_LEN: usize = 255;
 
+fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/")
+        })
+}
+
 pub async fn layer(
     State(state): State<AppState>,
     req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if req.method() != Method::POST {
+    // File uploads stream to disk and are never buffered (up to 100 MB); one repeated after a
+    // lost answer only makes a second file, which the client may delete. Documented on the route.
+    if req.method() != Method::POST || is_multipart(req.headers()) {
         return Ok(next.run(req).await);
     }
     let Some(key) = req.headers().get(HEADER) else {

@@ -178,6 +178,26 @@ impl ApiError {
                     CoreError::WebhookChannelDisabled => {
                         problem(S::FORBIDDEN, code, "Channel disabled", detail)
                     }
+                    CoreError::MediaTooLarge { limit, .. } => {
+                        let mut p = problem(S::PAYLOAD_TOO_LARGE, code, "Media too large", detail);
+                        p.extra.insert("limit_bytes".into(), json!(limit));
+                        p
+                    }
+                    CoreError::UnsupportedMediaType(_) => problem(
+                        S::UNSUPPORTED_MEDIA_TYPE,
+                        code,
+                        "Unsupported media type",
+                        detail,
+                    ),
+                    CoreError::UnknownMedia(_) => {
+                        problem(S::UNPROCESSABLE_ENTITY, code, "Unknown media", detail)
+                    }
+                    CoreError::MediaLinkExpired => {
+                        problem(S::FORBIDDEN, code, "Media link expired", detail)
+                    }
+                    CoreError::MediaLinkInvalid => {
+                        problem(S::FORBIDDEN, code, "Media link invalid", detail)
+                    }
                     CoreError::Internal(source) => {
                         tracing::error!(error = %chain(&*source), "internal error");
                         problem(

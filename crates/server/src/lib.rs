@@ -43,6 +43,7 @@ pub async fn serve_with_store(
 ) -> anyhow::Result<()> {
     let master_key = master_key::load_for_serve(&config)?;
     let core = Core::new(store.clone(), config.core.clone(), master_key);
+    let core = with_media(core, &config);
     let app = switchboard_http::router(core.clone(), config.http.clone());
 
     let workers = config.jobs.enabled.then(|| {
@@ -81,6 +82,8 @@ pub async fn serve_with_store(
 /// call `run_pending()` on it to drain the queue deterministically. The dispatcher holds this
 /// node's per-sender rate limiter, so a process builds one runner.
 pub fn workers(core: &Core, store: Arc<dyn Store>, config: &Config) -> switchboard_jobs::Runner {
+    // The dispatcher reads uploaded files to send them: the same storage as the API's.
+    let core = &with_media(core.clone(), config);
     let runner = switchboard_jobs::Runner::new(store.clone(), config.jobs.runner())
         .register(core.dispatcher())
         // Inbound media is downloaded while the provider still has it, into the data dir.
@@ -88,6 +91,12 @@ pub fn workers(core: &Core, store: Arc<dyn Store>, config: &Config) -> switchboa
         // Customers' webhooks: one attempt of one delivery per job.
         .register(core.webhook_deliverer());
     maintenance::register(runner, store, config.jobs.keep_pending_statuses)
+}
+
+/// The core with its media kept on the local disk under `{data_dir}/media`.
+pub fn with_media(core: Core, config: &Config) -> Core {
+    let disk = switchboard_core::media::LocalDisk::new(config.data_dir.join("media"));
+    core.with_media_storage(Arc::new(disk))
 }
 
 /// Cancels the token on Ctrl-C or SIGTERM.

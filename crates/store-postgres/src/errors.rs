@@ -23,6 +23,7 @@ const UNIQUE_RULES: &[(&str, &str)] = &[
     ("identity_address", "identity_address"),
     ("conversation_identity", "conversation_identity"),
     ("provider_message_id", "provider_message_id"),
+    ("media_message", "media_message"),
 ];
 
 /// Maps any sqlx error. Use as `.map_err(db)`.

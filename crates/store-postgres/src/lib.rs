@@ -20,6 +20,7 @@ mod ingest_updates;
 mod job_rows;
 mod jobs;
 mod listener;
+mod media;
 mod memberships;
 mod message_rows;
 mod messages;

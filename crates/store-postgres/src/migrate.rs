@@ -21,6 +21,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0002_messaging.sql"),
     ),
     ("0003_search", include_str!("../migrations/0003_search.sql")),
+    ("0004_media", include_str!("../migrations/0004_media.sql")),
     (
         "0006_dispatch",
         include_str!("../migrations/0006_dispatch.sql"),

@@ -41,6 +41,7 @@ const UNIQUE_RULES: &[(&str, &str)] = &[
         "messages.channel_id, messages.provider_message_id",
         "provider_message_id",
     ),
+    ("media.message_id", "media_message"),
 ];
 
 /// `.db()` on any rusqlite result: the one place driver errors are translated.

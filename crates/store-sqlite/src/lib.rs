@@ -20,6 +20,7 @@ mod idempotency;
 mod identities;
 mod ingest;
 mod jobs;
+mod media;
 mod members;
 mod messages;
 mod migrate;

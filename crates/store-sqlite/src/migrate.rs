@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_search.sql"),
     ),
     (
+        4,
+        "0004_media",
+        include_str!("../migrations/0004_media.sql"),
+    ),
+    (
         6,
         "0006_dispatch",
         include_str!("../migrations/0006_dispatch.sql"),
@@ -90,6 +95,7 @@ mod tests {
                 "0001_foundation",
                 "0002_messaging",
                 "0003_search",
+                "0004_media",
                 "0006_dispatch",
                 "0007_webhooks"
             ]
@@ -105,7 +111,7 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 6, 7]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 6, 7]);
         // Numbers are handed out ahead of time, so a gap may stay open for a while; what matters
         // is that each version is its file's number and that they only increase.
         for pair in MIGRATIONS.windows(2) {

@@ -410,6 +410,7 @@ async fn migrate_alone_applies_each_migration_once() {
             "0001_foundation",
             "0002_messaging",
             "0003_search",
+            "0004_media",
             "0006_dispatch",
             "0007_webhooks"
         ]

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod ingest;
 pub mod isolation;
 pub mod jobs;
+pub mod media;
 pub mod members;
 pub mod messages;
 pub mod org_setup;
@@ -251,6 +252,13 @@ macro_rules! conformance_suite {
                 sender_lease_is_renewed_by_its_owner_and_taken_over_once_run_out,
                 concurrent_sender_lease_acquires_have_one_winner,
                 purge_pending_statuses_deletes_only_those_older_than_the_cutoff,
+            }
+            media {
+                media_create_get_delete_round_trip,
+                inbound_media_is_one_per_message,
+                provider_uploads_are_cached_per_channel_until_they_expire,
+                media_of_another_org_is_not_found,
+                a_deleted_contact_takes_its_media_rows,
             }
         );
     };

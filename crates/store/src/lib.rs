@@ -17,6 +17,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod jobs;
+pub mod media;
 pub mod messages;
 pub mod orgs;
 pub mod page;
@@ -42,6 +43,7 @@ pub use idempotency::{IdempotencyBegin, IdempotencyKey, IdempotencyStore, Stored
 pub use jobs::{
     ClaimRequest, EnqueueOutcome, Job, JobFilter, JobOutcome, JobState, JobStore, NewJob,
 };
+pub use media::{MediaFile, MediaKind, MediaKindError, MediaOrigin, MediaStore, ProviderUpload};
 pub use messages::{
     AcceptedOutbound, InboundMessage, IngestBatch, IngestOutcome, Message, MessageError,
     MessageStore, OutboundRequest, Reaction, StatusReport, StoredInbound,
@@ -78,6 +80,7 @@ pub trait Store:
     + SearchStore
     + WebhookStore
     + DispatchStore
+    + MediaStore
     + Send
     + Sync
     + 'static

@@ -145,13 +145,17 @@ fn path_ids(path: &str) -> Vec<String> {
         .collect()
 }
 
-/// Fields that change by merely reading (a key's last use), which the replay must not count.
+/// Fields that change by merely reading (a key's last use, a signed link), which the replay must
+/// not count.
 fn strip_volatile(v: &mut Value) {
     match v {
         Value::Array(a) => a.iter_mut().for_each(strip_volatile),
         Value::Object(o) => {
             o.remove("last_used_at");
             o.remove("last_used_ip");
+            // Signed media links are made fresh on every read.
+            o.remove("url");
+            o.remove("url_expires_at");
             o.values_mut().for_each(strip_volatile);
         }
         _ => {}

@@ -174,6 +174,11 @@ impl TestApp {
         })
     }
 
+    /// The app's data directory (media files live under its `media/`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     /// Runs every due job with the server's handlers until none is left; returns how many ran.
     pub async fn run_pending_jobs(&self) -> usize {
         self.workers.run_pending().await.expect("run pending jobs")

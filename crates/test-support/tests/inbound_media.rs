@@ -1,16 +1,16 @@
 //! Inbound media end to end: a customer's image arrives through the sandbox's signed webhook, its
 //! `media.fetch` job is enqueued once (however often the webhook is redelivered), and the handler
 //! downloads the bytes from the sandbox through the channel's connector, checks the webhook's
-//! digest and keeps the file under the media directory.
+//! digest, keeps the file under the media directory and records it as the message's media row.
 
 mod inbound_support;
 
 use inbound_support::{CUSTOMER, Sandbox, conversations, messages, post_hook};
 use serde_json::json;
-use switchboard_core::ingest::{MEDIA_FETCH, media_path};
+use switchboard_core::ingest::MEDIA_FETCH;
 use switchboard_domain::{MessageId, OrgId};
 use switchboard_jobs::{JobError, JobHandler};
-use switchboard_store::{JobFilter, PageRequest};
+use switchboard_store::{JobFilter, MediaOrigin, PageRequest};
 use switchboard_test_support::both_backends;
 
 both_backends! {
@@ -50,10 +50,16 @@ both_backends! {
         let fetcher = app.core.media_fetcher(dir.path());
         fetcher.run(job).await.expect("fetched");
         let message = MessageId(message_id.parse().expect("uuid"));
-        let path = media_path(dir.path(), org, message);
+        let rows = app.store.media_of_messages(org, &[message]).await.expect("media rows");
+        let [row] = rows.as_slice() else { panic!("one media row: {rows:?}") };
+        assert_eq!(row.origin, MediaOrigin::Inbound);
+        assert_eq!((row.mime.as_str(), row.size), ("image/png", 11));
+        let path = dir.path().join(&row.storage_key);
         assert_eq!(std::fs::read(&path).expect("kept"), b"hello media");
-        // A rerun after a crash finds the file and does nothing else.
+        // A rerun after a crash finds the row and does nothing else.
         fetcher.run(job).await.expect("idempotent");
+        let again = app.store.media_of_messages(org, &[message]).await.expect("media rows");
+        assert_eq!(again, rows, "still the one row");
 
         // A media id the provider does not know is final, not retried for a day.
         let mut lost = job.clone();

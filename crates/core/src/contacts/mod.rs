@@ -156,7 +156,11 @@ impl Core {
                 "external_id": contact.external_id,
             }),
         );
-        Ok(self.store.delete_contact(p.org(), id, &effects).await?)
+        // The rows of the contact's files go with its messages; their bytes are removed after.
+        let files = self.store.media_of_contact(p.org(), id).await?;
+        self.store.delete_contact(p.org(), id, &effects).await?;
+        self.remove_media_files(&files).await;
+        Ok(())
     }
 
     /// Creates the contact holding `key` or updates it with `fields`. `fields` may repeat the key

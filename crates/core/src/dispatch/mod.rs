@@ -26,13 +26,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use switchboard_connectors::{OutboundMessage, SendAction, registry};
+use switchboard_connectors::{OutboundMessage, SendAction, SendError, registry};
 use switchboard_domain::content::OutboundContent;
 use switchboard_domain::{ChannelId, ChannelStatus, MessageId, MessageStatus, OrgId};
 use switchboard_jobs::{JobError, JobHandler};
 use switchboard_store::{Channel, Job, Message, MessageError, StoreError};
 
 use crate::Core;
+use crate::media::outbound::ResolveError;
 use failure::Failure;
 use ownership::{DEFAULT_SENDER_LEASE, Ownership, Senders};
 use pacing::{Pace, Pacer};
@@ -163,7 +164,6 @@ struct Run<'a> {
 
 impl Dispatcher {
     async fn dispatch(&self, p: &DispatchPayload, run: &Run<'_>) -> Result<(), JobError> {
-        let last_attempt = run.last_attempt;
         let store = &self.core.store;
         let message = match store.get_message(p.org_id, p.message_id).await {
             Ok(m) => m,
@@ -204,6 +204,14 @@ impl Dispatcher {
             .connector(&channel)
             .await
             .map_err(|e| retry("building the connector", e))?;
+        let mut content = content;
+        if let Err(e) = self
+            .core
+            .resolve_outbound_media(&channel, &*connector, &mut content.content)
+            .await
+        {
+            return self.media_failed(&message, &channel, e, run).await;
+        }
         match self.pacer.pace(run.job, channel.id, rate_of(&channel)) {
             Pace::Wait(d) if !d.is_zero() => {
                 tokio::time::sleep(d).await;
@@ -232,31 +240,59 @@ impl Dispatcher {
         let sent = connector.send(&outbound).await;
         match sent {
             Ok(r) => receipt::record(&self.core, &message, &channel, &r.provider_message_id).await,
-            Err(e) => {
-                if let SendAction::RateLimited(pause) = e.action {
-                    self.pacer.hold(&channel.id, pause);
+            Err(e) => self.send_failed(&message, &channel, &e, run).await,
+        }
+    }
+
+    /// A provider's refusal or failure (of the send, or of a media upload before it).
+    async fn send_failed(
+        &self,
+        message: &Message,
+        channel: &Channel,
+        e: &SendError,
+        run: &Run<'_>,
+    ) -> Result<(), JobError> {
+        let last_attempt = run.last_attempt;
+        if let SendAction::RateLimited(pause) = e.action {
+            self.pacer.hold(&channel.id, pause);
+        }
+        if let Some(after) = failure::throttle_deferral(e, run.deferrals) {
+            return Err(JobError::defer(e.to_string(), after));
+        }
+        match failure::decide(e, last_attempt) {
+            failure::Decision::Retry { error, after } => Err(JobError::Retry {
+                error,
+                retry_after: after,
+            }),
+            failure::Decision::Fail(f) => {
+                if f.channel_level {
+                    self.mark_channel(channel, &f).await;
                 }
-                if let Some(after) = failure::throttle_deferral(&e, run.deferrals) {
-                    return Err(JobError::defer(e.to_string(), after));
-                }
-                match failure::decide(&e, last_attempt) {
-                    failure::Decision::Retry { error, after } => Err(JobError::Retry {
-                        error,
-                        retry_after: after,
-                    }),
-                    failure::Decision::Fail(f) => {
-                        if f.channel_level {
-                            self.mark_channel(&channel, &f).await;
-                        }
-                        let result = self.fail(&message, &f).await;
-                        // Out of attempts: the job is dead (inspectable, redrivable) as well.
-                        match (result, last_attempt && e.is_retryable()) {
-                            (Ok(()), true) => Err(JobError::permanent(e.to_string())),
-                            (r, _) => r,
-                        }
-                    }
+                let result = self.fail(message, &f).await;
+                // Out of attempts: the job is dead (inspectable, redrivable) as well.
+                match (result, last_attempt && e.is_retryable()) {
+                    (Ok(()), true) => Err(JobError::permanent(e.to_string())),
+                    (r, _) => r,
                 }
             }
+        }
+    }
+
+    /// An attachment that could not become a provider id.
+    async fn media_failed(
+        &self,
+        message: &Message,
+        channel: &Channel,
+        e: ResolveError,
+        run: &Run<'_>,
+    ) -> Result<(), JobError> {
+        match e {
+            ResolveError::Provider(e) => self.send_failed(message, channel, &e, run).await,
+            ResolveError::Gone(why) => {
+                self.fail(message, &Failure::local("unknown_media", why))
+                    .await
+            }
+            ResolveError::Retry(why) => Err(retry("preparing media", why)),
         }
     }
 

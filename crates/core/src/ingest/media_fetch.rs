@@ -1,21 +1,25 @@
 //! The `media.fetch` job: downloads an inbound message's media from the provider while the
-//! provider still has it (WhatsApp keeps inbound media for a limited time) and keeps the bytes
-//! under the media directory at `{dir}/{org_id}/{message_id}`, where the media API can serve it.
+//! provider still has it (WhatsApp keeps inbound media for a limited time), keeps the bytes in
+//! the media storage and records a `media` row linked to the message (origin `inbound`), which
+//! the message views and the media API then serve.
 //!
-//! Idempotent: a file already in place means an earlier run finished its work before a crash,
-//! and files appear only by an atomic rename, so a half-written download is never taken as done.
+//! Idempotent: a message that already has its row is done (the row is written after the file,
+//! so a row always has its file), and the one-file-per-message rule makes a concurrent second
+//! run give up its own copy instead of adding another row.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use switchboard_connectors::SendError;
 use switchboard_connectors::media::digest_matches;
-use switchboard_domain::{ChannelId, MessageId, OrgId};
+use switchboard_domain::{ChannelId, MediaId, MessageId};
 use switchboard_jobs::{JobError, JobHandler};
-use switchboard_store::{Job, StoreError};
+use switchboard_store::{Job, MediaFile, MediaKind, MediaOrigin, Message, StoreError};
 
 use super::MEDIA_FETCH;
 use crate::Core;
+use crate::media::{LocalDisk, MediaStorage, clean_filename, key_of};
 
 /// What the ingest put in the job (`message_id` is added by the store).
 #[derive(Debug, Deserialize)]
@@ -31,22 +35,18 @@ struct Payload {
 /// The `media.fetch` handler, to register with the job runner.
 pub struct MediaFetcher {
     core: Core,
-    dir: PathBuf,
+    storage: Arc<dyn MediaStorage>,
 }
 
 impl Core {
-    /// The `media.fetch` handler, keeping files under `dir` (the data dir's `media/`).
+    /// The `media.fetch` handler, keeping files on the local disk under `dir` (the data dir's
+    /// `media/`, where the server's media storage is).
     pub fn media_fetcher(&self, dir: impl Into<PathBuf>) -> MediaFetcher {
         MediaFetcher {
             core: self.clone(),
-            dir: dir.into(),
+            storage: Arc::new(LocalDisk::new(dir.into())),
         }
     }
-}
-
-/// Where an inbound message's media is kept.
-pub fn media_path(dir: &Path, org: OrgId, message: MessageId) -> PathBuf {
-    dir.join(org.0.to_string()).join(message.0.to_string())
 }
 
 #[async_trait::async_trait]
@@ -61,11 +61,15 @@ impl JobHandler for MediaFetcher {
             .ok_or_else(|| JobError::permanent("a media.fetch job needs an organization"))?;
         let p: Payload = serde_json::from_value(job.payload.clone())
             .map_err(|e| JobError::permanent(format!("media.fetch payload: {e}")))?;
-        let path = media_path(&self.dir, org, p.message_id);
-        if exists(&path).await {
+        let store = &self.core.store;
+        let kept = store
+            .media_of_messages(org, &[p.message_id])
+            .await
+            .map_err(|e| JobError::retry(e.to_string()))?;
+        if !kept.is_empty() {
             return Ok(());
         }
-        let channel = match self.core.store.find_channel(p.channel_id).await {
+        let channel = match store.find_channel(p.channel_id).await {
             Ok(c) if c.org_id == org => c,
             // Deleted since, or (never by our own jobs) another organization's: nothing to do.
             Ok(_) | Err(StoreError::NotFound) => {
@@ -96,10 +100,61 @@ impl JobHandler for MediaFetcher {
                 ));
             }
         }
-        write_atomically(path, media.bytes.to_vec())
+        let message = match store.get_message(org, p.message_id).await {
+            Ok(m) => m,
+            Err(StoreError::NotFound) => {
+                return Err(JobError::permanent("the message no longer exists"));
+            }
+            Err(e) => return Err(JobError::retry(e.to_string())),
+        };
+        let id = MediaId::new();
+        let row = MediaFile {
+            id,
+            org_id: org,
+            channel_id: Some(channel.id),
+            kind: kind_of(&message),
+            mime: media.mime_type.clone(),
+            size: media.file_size,
+            sha256: media.sha256.clone(),
+            filename: filename_of(&message),
+            storage_key: key_of(org, id),
+            origin: MediaOrigin::Inbound,
+            message_id: Some(message.id),
+            created_at: switchboard_domain::now(),
+        };
+        self.storage
+            .put_bytes(&row.storage_key, media.bytes)
             .await
-            .map_err(|e| JobError::retry(format!("storing media: {e}")))
+            .map_err(|e| JobError::retry(format!("storing media: {e}")))?;
+        match store.create_media(&row).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = self.storage.delete(&row.storage_key).await;
+                match e {
+                    // Another run recorded it first: its file is the one.
+                    StoreError::Conflict { .. } => Ok(()),
+                    StoreError::NotFound => {
+                        Err(JobError::permanent("the message no longer exists"))
+                    }
+                    e => Err(JobError::retry(e.to_string())),
+                }
+            }
+        }
     }
+}
+
+/// The message's kind as a media kind; anything else is kept as a document.
+fn kind_of(message: &Message) -> MediaKind {
+    message.kind.parse().unwrap_or(MediaKind::Document)
+}
+
+/// A document's file name, where the inbound content carries one.
+fn filename_of(message: &Message) -> Option<String> {
+    let c = &message.content;
+    [&c["filename"], &c[message.kind.as_str()]["filename"]]
+        .into_iter()
+        .find_map(|v| v.as_str())
+        .and_then(clean_filename)
 }
 
 fn fetch_error(e: SendError) -> JobError {
@@ -113,48 +168,9 @@ fn fetch_error(e: SendError) -> JobError {
     }
 }
 
-async fn exists(path: &Path) -> bool {
-    let path = path.to_owned();
-    tokio::task::spawn_blocking(move || path.exists())
-        .await
-        .unwrap_or(false)
-}
-
-/// Writes `bytes` next to `path` and renames it into place, so `path` is whole or absent.
-async fn write_atomically(path: PathBuf, bytes: Vec<u8>) -> std::io::Result<()> {
-    tokio::task::spawn_blocking(move || {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let partial = path.with_extension("part");
-        std::fs::write(&partial, &bytes)?;
-        std::fs::rename(&partial, &path)
-    })
-    .await
-    .map_err(std::io::Error::other)?
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn files_appear_whole_under_org_and_message() {
-        let dir = tempfile_dir();
-        let (org, message) = (OrgId::new(), MessageId::new());
-        let path = media_path(&dir, org, message);
-        assert!(path.starts_with(dir.join(org.0.to_string())));
-        assert!(!exists(&path).await);
-        write_atomically(path.clone(), b"jpeg bytes".to_vec())
-            .await
-            .expect("write");
-        assert_eq!(std::fs::read(&path).expect("read"), b"jpeg bytes");
-        assert!(
-            !path.with_extension("part").exists(),
-            "no partial file left"
-        );
-        std::fs::remove_dir_all(&dir).expect("clean up");
-    }
 
     #[test]
     fn provider_refusals_are_final_and_outages_retry_after_their_delay() {
@@ -174,11 +190,5 @@ mod tests {
                 retry_after: Some(Duration::from_secs(6)),
             }
         );
-    }
-
-    fn tempfile_dir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("sb-media-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        dir
     }
 }

@@ -12,7 +12,7 @@ mod status;
 mod webhook;
 
 pub use mapping::{MEDIA_FETCH, Mapped, Notice, Skipped, Target, map_events};
-pub use media_fetch::{MediaFetcher, media_path};
+pub use media_fetch::MediaFetcher;
 /// The handshake's query, re-exported so the HTTP edge needs no connector types.
 pub use switchboard_connectors::inbound::HandshakeQuery;
 pub use webhook::IngestReport;

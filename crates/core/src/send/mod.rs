@@ -46,6 +46,9 @@ impl Core {
         let protocol = self.protocol(&channel)?;
         let kind = req.content.content.kind();
         carries(protocol.name, protocol.capabilities.content, kind)?;
+        let mut req = req;
+        self.check_outbound_media(who, &channel, &mut req.content.content)
+            .await?;
         self.check_send_policy(&channel, &to, &req.content).await?;
 
         let org = who.org();

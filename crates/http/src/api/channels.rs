@@ -85,7 +85,7 @@ pub struct ChannelListParams {
 const HANDOFF: &[&str] = &["handoff"];
 
 /// The hub's external base URL: the configured one, else the request's own host.
-fn public_base(s: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn public_base(s: &AppState, headers: &HeaderMap) -> String {
     if let Some(base) = s.settings.public_base_url.as_deref() {
         return base.trim_end_matches('/').to_owned();
     }

@@ -4,7 +4,7 @@
 //! names (docs/adr/0002-api-json-casing.md).
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json as JsonOut, Router};
@@ -132,6 +132,8 @@ pub struct MessageView {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: OffsetDateTime,
+    /// The file Switchboard keeps for an inbound media message, once it is downloaded.
+    pub media: Option<super::media::MessageMediaView>,
 }
 
 impl From<Message> for MessageView {
@@ -177,6 +179,7 @@ impl From<Message> for MessageView {
             read_at: m.read_at,
             failed_at: m.failed_at,
             updated_at: m.updated_at,
+            media: None,
         }
     }
 }
@@ -214,9 +217,13 @@ pub async fn send_message(
 pub async fn get_message(
     State(s): State<AppState>,
     Caller(p): Caller,
+    headers: HeaderMap,
     Path(id): Path<MessageId>,
 ) -> Result<JsonOut<MessageView>, ApiError> {
-    Ok(JsonOut(s.core.get_message(&p, id).await?.into()))
+    let mut view = [MessageView::from(s.core.get_message(&p, id).await?)];
+    super::media::attach_to_messages(&s, &p, &headers, &mut view).await?;
+    let [view] = view;
+    Ok(JsonOut(view))
 }
 
 /// A conversation's messages, oldest first.
@@ -226,9 +233,12 @@ pub async fn get_message(
 pub async fn list_conversation_messages(
     State(s): State<AppState>,
     Caller(p): Caller,
+    headers: HeaderMap,
     Path(id): Path<ConversationId>,
     Query(q): Query<PageParams>,
 ) -> Result<JsonOut<PageOf<MessageView>>, ApiError> {
     let page = s.core.conversation_messages(&p, id, q.request()?).await?;
-    Ok(JsonOut(PageOf::from_page(page, MessageView::from)))
+    let mut page = PageOf::from_page(page, MessageView::from);
+    super::media::attach_to_messages(&s, &p, &headers, &mut page.data).await?;
+    Ok(JsonOut(page))
 }

@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod events;
 pub mod me;
+pub mod media;
 pub mod messages;
 pub mod orgs;
 pub mod search;
@@ -43,11 +44,12 @@ pub fn authenticated() -> Router<AppState> {
         .merge(webhook_endpoints::router())
         .merge(webhook_deliveries::router())
         .merge(events::router())
+        .merge(media::router())
 }
 
 /// Routes open to anyone (signing in).
 pub fn public() -> Router<AppState> {
-    sessions::public_router()
+    sessions::public_router().merge(media::public_router())
 }
 
 pub(crate) fn name(field: &str, raw: &str) -> Result<Name, ApiError> {
