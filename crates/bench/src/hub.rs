@@ -45,6 +45,11 @@ impl HubSpec {
             ),
             // Preload webhooks carry a hundred messages each.
             ("SWITCHBOARD_HTTP__BODY_LIMIT_BYTES", "8388608".to_owned()),
+            // The customer's webhook receiver is the echo process, on loopback.
+            (
+                "SWITCHBOARD_CORE__WEBHOOK_ALLOWED_RANGES",
+                "[\"127.0.0.0/8\"]".to_owned(),
+            ),
         ];
         if let Some((url, schema)) = &self.postgres {
             env.push(("SWITCHBOARD_DATABASE_URL", url.clone()));

@@ -40,7 +40,7 @@ pub struct Args {
     /// Concurrent connections of the load generator.
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
-    /// Only these scenarios (comma separated: ingest,send,dispatch,inbox); all by default.
+    /// Only these scenarios (comma separated: ingest,send,webhooks,inbox,dispatch); all by default.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     #[command(subcommand)]

@@ -95,7 +95,7 @@ async fn measure(
     let baseline = traffic::baseline(&ctx).await;
     let base = baseline.per_second();
     let mut rows = Vec::new();
-    let mut lost = None;
+    let mut lost: Vec<String> = Vec::new();
     if wanted(args, "ingest") {
         eprintln!("ingest: signed webhooks, one message each");
         let run = format!("{}", std::process::id());
@@ -112,13 +112,29 @@ async fn measure(
         let o = traffic::send(&ctx).await;
         rows.push(Row::rate("send (POST /v1/messages)", &o, base, Some(0.4)));
     }
-    rows.push(Row::figure(
-        "webhooks (deliveries to a receiver)",
-        "n/a".into(),
-        ">= 10,000/s",
-        None,
-        "customer webhooks are not built yet (issue 6)".into(),
-    ));
+    if wanted(args, "webhooks") {
+        eprintln!(
+            "webhooks: {} deliveries to a local receiver",
+            sizes.webhook_messages
+        );
+        let w = scenarios::webhooks::deliveries(&ctx, sizes.webhook_messages).await?;
+        if w.received < w.expected {
+            lost.push(format!(
+                "webhooks: only {} of {} deliveries arrived",
+                w.received, w.expected
+            ));
+        }
+        rows.push(Row::figure(
+            "webhooks (deliveries to a receiver)",
+            format!("{:.0}/s", w.per_second),
+            ">= 10,000/s",
+            Some(w.per_second >= 10_000.0 && w.received == w.expected),
+            format!(
+                "{} of {} delivered, signed, one event each",
+                w.received, w.expected
+            ),
+        ));
+    }
     if wanted(args, "inbox") {
         eprintln!(
             "inbox: preloading {} conversations x {} messages",
@@ -166,7 +182,7 @@ async fn measure(
         hub = restart(spec, &mut ctx, true).await?;
         let d = dispatch::measure(&ctx).await?;
         if d.accepted < d.expected {
-            lost = Some(format!(
+            lost.push(format!(
                 "dispatch: only {} of {} messages arrived",
                 d.accepted, d.expected
             ));

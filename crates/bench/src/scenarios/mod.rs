@@ -3,6 +3,7 @@
 pub mod dispatch;
 pub mod inbox;
 pub mod traffic;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -26,6 +27,8 @@ pub struct Sizes {
     /// Senders of the dispatch scenario and how long each sender's queue lasts at its limit.
     pub senders: usize,
     pub dispatch_seconds: u64,
+    /// Inbound messages whose `message.received` events go to the customer's webhook.
+    pub webhook_messages: usize,
 }
 
 impl Sizes {
@@ -39,6 +42,7 @@ impl Sizes {
                 inbox_reads: 300,
                 senders: 10,
                 dispatch_seconds: 2,
+                webhook_messages: 2_000,
             }
         } else {
             Self {
@@ -49,6 +53,7 @@ impl Sizes {
                 inbox_reads: 5_000,
                 senders: 100,
                 dispatch_seconds: 60,
+                webhook_messages: 50_000,
             }
         }
     }
