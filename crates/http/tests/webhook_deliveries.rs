@@ -3,69 +3,17 @@
 //! logged attempt by attempt, replayable; a 410 disables the endpoint and an event says so.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
-use axum::routing::post;
 use serde_json::json;
 use switchboard_store::{EventFilter, PageRequest};
-use switchboard_test_support::{Backend, TestApp, TestOptions};
+use switchboard_test_support::{Backend, TestApp, header, webhook_receiver};
 use switchboard_webhooks::WebhookSecret;
-
-type Seen = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
-
-/// A receiver answering `script` in order (then 200), recording every request.
-async fn receiver(script: Vec<u16>) -> (SocketAddr, Seen) {
-    let seen: Seen = Arc::default();
-    let script = Arc::new(Mutex::new(script));
-    let s = seen.clone();
-    let app = axum::Router::new().route(
-        "/hook",
-        post(move |headers: HeaderMap, body: axum::body::Bytes| {
-            let (s, script) = (s.clone(), script.clone());
-            async move {
-                s.lock().unwrap().push((headers, body.to_vec()));
-                let next = {
-                    let mut script = script.lock().unwrap();
-                    if script.is_empty() {
-                        200
-                    } else {
-                        script.remove(0)
-                    }
-                };
-                (
-                    StatusCode::from_u16(next).unwrap(),
-                    format!("answered {next}"),
-                )
-                    .into_response()
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (addr, seen)
-}
-
-async fn loopback_app(backend: Backend) -> Option<TestApp> {
-    let mut options = TestOptions::default();
-    options.core.webhook_allowed_ranges = vec!["127.0.0.0/8".parse().unwrap()];
-    TestApp::spawn_with(backend, options).await
-}
 
 /// Fans out what is pending and runs the due jobs.
 async fn deliver(app: &TestApp) {
     while app.store.fan_out_events(500).await.expect("fan-out") > 0 {}
     app.run_pending_jobs().await;
-}
-
-fn header(h: &HeaderMap, name: &str) -> String {
-    h.get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 async fn endpoint(
@@ -86,7 +34,7 @@ async fn endpoint(
 }
 
 async fn retried_logged_and_replayed(app: TestApp) {
-    let (addr, seen) = receiver(vec![503]).await;
+    let (addr, seen) = webhook_receiver(vec![503]).await;
     let (id, secret) = endpoint(&app, addr, json!(["contact.*"])).await;
     let contact = app
         .post_json(
@@ -98,7 +46,7 @@ async fn retried_logged_and_replayed(app: TestApp) {
     // Not subscribed: a team change is audited but is no event; a message is another type.
     app.create_team("Support").await;
     deliver(&app).await;
-    assert_eq!(seen.lock().unwrap().len(), 1, "the first attempt");
+    assert_eq!(seen.lock().len(), 1, "the first attempt");
 
     let list = app
         .get(&format!("/v1/webhook-endpoints/{id}/deliveries"))
@@ -124,12 +72,12 @@ async fn retried_logged_and_replayed(app: TestApp) {
     for _ in 0..40 {
         tokio::time::sleep(Duration::from_millis(500)).await;
         app.run_pending_jobs().await;
-        if seen.lock().unwrap().len() >= 2 {
+        if seen.lock().len() >= 2 {
             break;
         }
     }
     {
-        let got = seen.lock().unwrap();
+        let got = seen.lock();
         assert_eq!(got.len(), 2, "retried once");
         let ((h1, b1), (h2, b2)) = (&got[0], &got[1]);
         assert_eq!(
@@ -171,7 +119,7 @@ async fn retried_logged_and_replayed(app: TestApp) {
     .await
     .assert_status(202);
     deliver(&app).await;
-    assert_eq!(seen.lock().unwrap().len(), 3);
+    assert_eq!(seen.lock().len(), 3);
     let failed = app
         .post_json(
             &format!("/v1/webhook-endpoints/{id}/replay"),
@@ -194,17 +142,13 @@ async fn retried_logged_and_replayed(app: TestApp) {
         .await;
     res.assert_status(201);
     deliver(&app).await;
-    assert_eq!(
-        seen.lock().unwrap().len(),
-        3,
-        "nothing of the other organization"
-    );
+    assert_eq!(seen.lock().len(), 3, "nothing of the other organization");
 
     app.assert_tenant_isolation().await;
 }
 
 async fn gone_disables_the_endpoint(app: TestApp) {
-    let (addr, seen) = receiver(vec![410]).await;
+    let (addr, seen) = webhook_receiver(vec![410]).await;
     let (id, _) = endpoint(&app, addr, json!([])).await;
     app.post_json(
         "/v1/contacts",
@@ -252,7 +196,7 @@ async fn gone_disables_the_endpoint(app: TestApp) {
     .await
     .assert_status(201);
     deliver(&app).await;
-    assert_eq!(seen.lock().unwrap().len(), 1);
+    assert_eq!(seen.lock().len(), 1);
     let e = app
         .patch_json(
             &format!("/v1/webhook-endpoints/{id}"),
@@ -266,24 +210,34 @@ async fn gone_disables_the_endpoint(app: TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retried_logged_and_replayed_sqlite() {
-    retried_logged_and_replayed(loopback_app(Backend::Sqlite).await.expect("SQLite app")).await;
+    retried_logged_and_replayed(
+        TestApp::with_loopback_webhooks(Backend::Sqlite)
+            .await
+            .expect("SQLite app"),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retried_logged_and_replayed_postgres() {
-    if let Some(app) = loopback_app(Backend::Postgres).await {
+    if let Some(app) = TestApp::with_loopback_webhooks(Backend::Postgres).await {
         retried_logged_and_replayed(app).await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gone_disables_the_endpoint_sqlite() {
-    gone_disables_the_endpoint(loopback_app(Backend::Sqlite).await.expect("SQLite app")).await;
+    gone_disables_the_endpoint(
+        TestApp::with_loopback_webhooks(Backend::Sqlite)
+            .await
+            .expect("SQLite app"),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gone_disables_the_endpoint_postgres() {
-    if let Some(app) = loopback_app(Backend::Postgres).await {
+    if let Some(app) = TestApp::with_loopback_webhooks(Backend::Postgres).await {
         gone_disables_the_endpoint(app).await;
     }
 }

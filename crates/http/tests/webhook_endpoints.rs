@@ -1,52 +1,12 @@
 //! `/v1/webhook-endpoints`: CRUD, the secret shown once, rotation with both signatures during the
 //! overlap, the test ping to a real receiver, the SSRF guard on save, restricted keys, isolation.
 
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-
-use axum::http::HeaderMap;
-use axum::routing::post;
 use serde_json::json;
-use switchboard_test_support::{Backend, TestApp, TestOptions, both_backends};
+use switchboard_test_support::{Backend, TestApp, both_backends, header, webhook_receiver};
 use switchboard_webhooks::WebhookSecret;
 
-type Seen = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
-
-/// A receiver on loopback that records what it gets and answers 200.
-async fn receiver() -> (SocketAddr, Seen) {
-    let seen: Seen = Arc::default();
-    let s = seen.clone();
-    let app = axum::Router::new().route(
-        "/hook",
-        post(move |headers: HeaderMap, body: axum::body::Bytes| {
-            let s = s.clone();
-            async move {
-                s.lock().unwrap().push((headers, body.to_vec()));
-                "thanks"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (addr, seen)
-}
-
-/// An app whose operator allows loopback targets, as the tests' receivers live there.
-async fn loopback_app(backend: Backend) -> Option<TestApp> {
-    let mut options = TestOptions::default();
-    options.core.webhook_allowed_ranges = vec!["127.0.0.0/8".parse().unwrap()];
-    TestApp::spawn_with(backend, options).await
-}
-
-fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
-    h.get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-}
-
 async fn lifecycle(app: TestApp) {
-    let (addr, seen) = receiver().await;
+    let (addr, seen) = webhook_receiver(Vec::new()).await;
     let url = format!("http://{addr}/hook");
     let created = app
         .post_json("/v1/webhook-endpoints", json!({
@@ -84,20 +44,20 @@ async fn lifecycle(app: TestApp) {
         (Some(true), Some(200)),
         "{ping}"
     );
-    assert_eq!(ping["body"], "thanks");
+    assert_eq!(ping["body"], "answered 200");
     {
-        let got = seen.lock().unwrap();
+        let got = seen.lock();
         let (h, body) = got.last().unwrap();
         assert_eq!(
-            header(h, "webhook-id"),
+            &header(h, "webhook-id"),
             ping["message_id"].as_str().unwrap()
         );
         let ts: i64 = header(h, "webhook-timestamp").parse().unwrap();
         assert!(secret.verify(
-            header(h, "webhook-id"),
+            &header(h, "webhook-id"),
             ts,
             body,
-            header(h, "webhook-signature")
+            &header(h, "webhook-signature")
         ));
         assert_eq!(
             serde_json::from_slice::<serde_json::Value>(body).unwrap()["type"],
@@ -121,13 +81,13 @@ async fn lifecycle(app: TestApp) {
         .await
         .assert_status(200);
     {
-        let got = seen.lock().unwrap();
+        let got = seen.lock();
         let (h, body) = got.last().unwrap();
         let (mid, ts) = (
-            header(h, "webhook-id"),
+            &header(h, "webhook-id"),
             header(h, "webhook-timestamp").parse().unwrap(),
         );
-        let sig = header(h, "webhook-signature");
+        let sig = &header(h, "webhook-signature");
         assert_eq!(sig.split(' ').count(), 2, "{sig}");
         assert!(new_secret.verify(mid, ts, body, sig) && secret.verify(mid, ts, body, sig));
     }
@@ -214,12 +174,17 @@ async fn lifecycle(app: TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lifecycle_sqlite() {
-    lifecycle(loopback_app(Backend::Sqlite).await.expect("SQLite app")).await;
+    lifecycle(
+        TestApp::with_loopback_webhooks(Backend::Sqlite)
+            .await
+            .expect("SQLite app"),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lifecycle_postgres() {
-    if let Some(app) = loopback_app(Backend::Postgres).await {
+    if let Some(app) = TestApp::with_loopback_webhooks(Backend::Postgres).await {
         lifecycle(app).await;
     }
 }

@@ -7,6 +7,7 @@
 mod client;
 mod isolation;
 mod macros;
+mod receiver;
 mod sandbox;
 
 use std::net::SocketAddr;
@@ -21,6 +22,7 @@ use uuid::Uuid;
 
 pub use client::{Auth, Call, TestResponse};
 pub use isolation::Recorded;
+pub use receiver::{Received, header, webhook_receiver};
 pub use sandbox::{ChannelFixture, SandboxHandle};
 /// Re-exported for the test macro.
 pub use tokio;
