@@ -85,7 +85,7 @@ pub async fn fill(ctx: &Ctx) -> anyhow::Result<Outcome> {
 }
 
 /// With the workers on: waits until every queued message reached the sandbox (or nothing moved
-/// for 30 s), then reads each sender's tally.
+/// for 60 s), then reads each sender's tally.
 pub async fn measure(ctx: &Ctx) -> anyhow::Result<Dispatched> {
     let expected = (ctx.senders.len() * messages_per_sender(ctx)) as u64;
     let mut last_progress = (0u64, Instant::now());
@@ -93,7 +93,7 @@ pub async fn measure(ctx: &Ctx) -> anyhow::Result<Dispatched> {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let stats = ctx.sandbox_stats().await?;
         let accepted = sum_accepted(ctx, &stats);
-        if accepted >= expected || last_progress.1.elapsed() > Duration::from_secs(30) {
+        if accepted >= expected || last_progress.1.elapsed() > Duration::from_secs(60) {
             break stats;
         }
         if accepted > last_progress.0 {

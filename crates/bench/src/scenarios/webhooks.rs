@@ -74,7 +74,7 @@ pub async fn deliveries(ctx: &Ctx, messages: usize) -> anyhow::Result<Delivered>
             .json()
             .await?;
         let count = stats["count"].as_u64().unwrap_or(0);
-        if count >= expected || progress.1.elapsed() > Duration::from_secs(30) {
+        if count >= expected || progress.1.elapsed() > Duration::from_secs(60) {
             break stats;
         }
         if count > progress.0 {
