@@ -124,7 +124,8 @@ impl JobStore for PgStore {
             deferred.push(matches!(outcome, JobOutcome::Defer { .. }));
         }
         let mut tx = self.begin().await?;
-        // A deferral gives the claim's attempt back and counts itself instead.
+        // A deferral gives the claim's attempt back and counts itself instead; the first one lifts
+        // the job one priority step (see the SQLite store for why).
         let applied = sqlx::query(
             "UPDATE jobs AS j
              SET state = o.state, run_at = COALESCE(o.run_at, j.run_at),
@@ -132,6 +133,8 @@ impl JobStore for PgStore {
                  attempts = CASE WHEN o.deferred THEN GREATEST(j.attempts - 1, 0)
                                  ELSE j.attempts END,
                  deferrals = j.deferrals + CASE WHEN o.deferred THEN 1 ELSE 0 END,
+                 priority = CASE WHEN o.deferred AND j.deferrals = 0
+                                 THEN LEAST(j.priority + 1, 32767) ELSE j.priority END,
                  lease_owner = NULL, lease_until = NULL, updated_at = $6
              FROM UNNEST($1::uuid[], $2::text[], $3::timestamptz[], $4::bytea[], $7::bool[])
                   AS o(id, state, run_at, error, deferred)

@@ -128,7 +128,9 @@ fn finish_one(
     outcome: &JobOutcome,
     now: i64,
 ) -> Result<usize> {
-    // A deferral gives the claim's attempt back and counts itself instead.
+    // A deferral gives the claim's attempt back and counts itself instead. The first one also
+    // lifts the job one priority step: it was taken once already, and what it waits for (its
+    // sender's reserved slot) is wasted if fresh jobs of its rank crowd it out when it is due.
     let (state, run_at, error, deferred) = match outcome {
         JobOutcome::Done => ("done", None, None, false),
         JobOutcome::Retry { run_at, error } => {
@@ -142,6 +144,8 @@ fn finish_one(
                          last_error = COALESCE(?5, last_error),
                          attempts = CASE WHEN ?7 THEN MAX(attempts - 1, 0) ELSE attempts END,
                          deferrals = deferrals + ?7,
+                         priority = CASE WHEN ?7 AND deferrals = 0 THEN MIN(priority + 1, 32767)
+                                         ELSE priority END,
                          lease_owner = NULL, lease_until = NULL, updated_at = ?6
          WHERE id = ?1 AND state = 'running' AND lease_owner = ?2",
     )

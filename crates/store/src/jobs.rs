@@ -144,7 +144,8 @@ pub enum JobOutcome {
     },
     /// Not failed, only not now (the sender's rate, another node owning the sender): back to
     /// `ready`, due at `run_at`, with the attempt this claim counted given back and `deferrals`
-    /// counted instead. `note`, when given, becomes `last_error` so an operator sees why a job
+    /// counted instead. The first deferral lifts the job's priority one step, so when it is due
+    /// it goes before fresh jobs of its former rank (a reserved slot must not pass unused). `note`, when given, becomes `last_error` so an operator sees why a job
     /// waits.
     Defer {
         run_at: Timestamp,
