@@ -12,6 +12,7 @@ mod rows;
 use std::collections::HashMap;
 
 use serde_json::json;
+use switchboard_domain::ContactId;
 use switchboard_store::{Contact, ContactKey, ContactWrite, Effects, Event, StoreError};
 
 use super::require_write;
@@ -108,8 +109,15 @@ impl Core {
                 },
             }
         }
+        // Contacts matched by an earlier row: a second row for the same contact (through another
+        // key) is as ambiguous as a repeated key, and would undo the first row's update.
+        let mut matched: HashMap<ContactId, u64> = HashMap::new();
         for chunk in good.chunks(CHUNK) {
-            self.import_chunk(p, &checked.columns, chunk, &req, &mut report)
+            let run = Run {
+                columns: &checked.columns,
+                req: &req,
+            };
+            self.import_chunk(p, run, chunk, &mut matched, &mut report)
                 .await?;
         }
         report.rejected.sort_by_key(|r| r.row);
@@ -137,9 +145,9 @@ impl Core {
     async fn import_chunk(
         &self,
         p: &Principal,
-        columns: &[file::Column],
+        Run { columns, req }: Run<'_>,
         chunk: &[ParsedRow],
-        req: &ImportRequest,
+        matched: &mut HashMap<ContactId, u64>,
         report: &mut ImportReport,
     ) -> CoreResult<()> {
         let keys: Vec<ContactKey> = chunk.iter().flat_map(|r| r.keys.clone()).collect();
@@ -178,6 +186,18 @@ impl Core {
                     ),
                 });
                 continue;
+            }
+            if let Some((_, c)) = matches.first() {
+                if let Some(first) = matched.get(&c.id) {
+                    report.rejected.push(RejectedRow {
+                        row: r.row,
+                        column: None,
+                        code: "duplicate_in_file",
+                        detail: format!("row {first} matched the same contact ({})", c.id),
+                    });
+                    continue;
+                }
+                matched.insert(c.id, r.row);
             }
             let write = match matches.first() {
                 None => {
@@ -233,6 +253,13 @@ impl Core {
         }
         Ok(())
     }
+}
+
+/// What every chunk of one import shares.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    columns: &'a [file::Column],
+    req: &'a ImportRequest,
 }
 
 /// A row the store refused (another import or caller took a key meanwhile, or the matched
