@@ -130,8 +130,12 @@ impl ApiError {
                         p
                     }
                     CoreError::Unprocessable { field, .. } => {
-                        let mut p =
-                            problem(S::UNPROCESSABLE_ENTITY, code, "Unprocessable request", detail);
+                        let mut p = problem(
+                            S::UNPROCESSABLE_ENTITY,
+                            code,
+                            "Unprocessable request",
+                            detail,
+                        );
                         p.extra.insert("field".into(), json!(field));
                         p
                     }

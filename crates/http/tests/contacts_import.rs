@@ -45,7 +45,10 @@ fn codes(report: &Value) -> Vec<Value> {
 
 async fn all_contacts(app: &TestApp) -> Vec<Value> {
     let page = app.get("/v1/contacts?limit=200").await;
-    page.assert_status(200)["data"].as_array().expect("data").clone()
+    page.assert_status(200)["data"]
+        .as_array()
+        .expect("data")
+        .clone()
 }
 
 fn by_phone<'a>(contacts: &'a [Value], phone: &str) -> &'a Value {

@@ -22,7 +22,11 @@ fn comparable(csv: &str) -> Vec<Vec<String>> {
         .collect();
     let mut out: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| keep.iter().map(|i| r.get(*i).cloned().unwrap_or_default()).collect())
+        .map(|r| {
+            keep.iter()
+                .map(|i| r.get(*i).cloned().unwrap_or_default())
+                .collect()
+        })
         .collect();
     out[1..].sort();
     out
@@ -83,7 +87,7 @@ both_backends! {
         let theirs = export_as(&app, Some(&other.key), "").await;
         let mut ours = comparable(&csv);
         for row in ours.iter_mut().skip(1) {
-            row[8] = "false".to_owned();
+            row[9] = "false".to_owned();
         }
         let mut ours_sorted = ours.clone();
         ours_sorted[1..].sort();
@@ -93,9 +97,10 @@ both_backends! {
         let again = again.assert_status(200).clone();
         assert_eq!((&again["unchanged"], &again["rejected"]), (&json!(3), &json!([])), "{again}");
 
-        // Another organization's export holds none of ours.
-        let foreign = export_as(&app, Some(&other.key), "?tag=b").await;
-        assert!(!foreign.contains("a@example.com") || records(&foreign).len() == 2);
+        // Another organization's export holds none of our ids.
+        for row in &rows[1..] {
+            assert!(!theirs.contains(&row[0]), "{theirs}");
+        }
         app.assert_tenant_isolation().await;
     }
 
@@ -127,8 +132,10 @@ both_backends! {
         assert_eq!(ids.assert_status(200)["data"][0]["address"], number.as_str());
         let conv = app.get(&format!("/v1/conversations/{}", first.conversation_id.0)).await;
         assert_eq!(conv.assert_status(200)["contact_id"], id.as_str());
-        let msg = app.get(&format!("/v1/messages/{}", first.message_id.0)).await;
-        assert_eq!(msg.assert_status(200)["contact_id"], id.as_str());
+        // Read from the store: the message view's field casing is being changed elsewhere.
+        let org = switchboard_domain::OrgId(app.org.id);
+        let msg = app.store.get_message(org, first.message_id).await.expect("message");
+        assert_eq!(msg.contact_id.0.to_string(), id);
 
         let later = inbound(&app, ch, &number, "me again").await;
         assert_eq!(later.contact_id.0.to_string(), id);
@@ -171,5 +178,11 @@ both_backends! {
         let res = import_as(&app, Some(&reader), b"Mobile\n+447700900401\n", &json!({ "Mobile": "phone" }), &[]).await;
         res.assert_problem(403, "insufficient_scope");
         assert_eq!(records(&export_as(&app, None, "").await).len(), 3, "nothing was imported");
+
+        let doc = app.call(Method::GET, "/v1/openapi.json").send().await;
+        let paths = doc.assert_status(200)["paths"].clone();
+        assert!(paths["/v1/contacts/imports"].get("post").is_some(), "import is documented");
+        assert!(paths["/v1/contacts/export"].get("get").is_some(), "export is documented");
+        assert!(paths["/v1/contacts/{id}/merge"].get("post").is_some(), "merge is documented");
     }
 }

@@ -47,12 +47,16 @@ pub(crate) async fn write(
 ) -> Result<Vec<Result<()>>> {
     let mut tx = store.begin().await?;
     let mut outcomes = Vec::with_capacity(writes.len());
+    // The events of the rows that were written, inserted together at the end (one statement
+    // instead of one per row; still in the same transaction).
+    let mut events = Vec::new();
     for w in writes {
         // A nested transaction is a savepoint: a refused contact undoes only itself.
         let mut sp = tx.begin().await.map_err(db)?;
         match write_one(&mut sp, org, w).await {
             Ok(()) => {
                 sp.commit().await.map_err(db)?;
+                events.extend(w.events.iter().cloned());
                 outcomes.push(Ok(()));
             }
             Err(e) => {
@@ -61,6 +65,7 @@ pub(crate) async fn write(
             }
         }
     }
+    events::insert(&mut tx, &events).await?;
     let woke = store.write_effects(&mut tx, effects).await?;
     store.commit(tx, woke).await?;
     Ok(outcomes)
@@ -70,8 +75,7 @@ async fn write_one(conn: &mut PgConnection, org: OrgId, w: &ContactWrite) -> Res
     if w.contact.org_id != org {
         return Err(StoreError::NotFound);
     }
-    save_row(&mut *conn, &w.contact, w.insert).await?;
-    events::insert(conn, &w.events).await
+    save_row(conn, &w.contact, w.insert).await
 }
 
 /// A key conflict names the contact holding the value, read in the batch's own transaction.

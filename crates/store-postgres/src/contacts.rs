@@ -10,12 +10,12 @@ use switchboard_store::{
     PageRequest, Result, StoreError,
 };
 
-use crate::{PgStore, contact_batch};
 use crate::contact_rows::{
     COLUMNS, ContactRow, IdentityRow, distinct_tags, json_text, search_key, write_attributes,
     write_tags,
 };
 use crate::errors::db;
+use crate::{PgStore, contact_batch};
 
 impl PgStore {
     /// Turns a unique violation on one of the contact keys into a `Conflict` naming the contact
@@ -94,8 +94,8 @@ pub(crate) async fn save_row(conn: &mut PgConnection, c: &Contact, insert: bool)
     if touched == 0 {
         return Err(StoreError::NotFound);
     }
-    write_tags(&mut *conn, c, &tags).await?;
-    write_attributes(conn, c).await
+    write_tags(&mut *conn, c, &tags, insert).await?;
+    write_attributes(conn, c, insert).await
 }
 
 #[async_trait::async_trait]

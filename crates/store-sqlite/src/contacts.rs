@@ -321,8 +321,10 @@ impl ContactStore for SqliteStore {
         effects: &Effects,
     ) -> Result<Vec<Result<()>>> {
         let writes = writes.to_vec();
-        self.change(effects, move |conn| contact_batch::write(conn, org, &writes))
-            .await
+        self.change(effects, move |conn| {
+            contact_batch::write(conn, org, &writes)
+        })
+        .await
     }
 
     async fn merge_contacts(

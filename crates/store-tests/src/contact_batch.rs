@@ -50,7 +50,12 @@ pub async fn find_contacts_by_any_key_within_the_org(s: Arc<dyn Store>) {
     let mut want = vec![a.id, b.id];
     want.sort_by_key(|id| id.0);
     assert_eq!(found, want, "each holder once, none of another org");
-    assert!(s.find_contacts(o.id, &[]).await.expect("no keys").is_empty());
+    assert!(
+        s.find_contacts(o.id, &[])
+            .await
+            .expect("no keys")
+            .is_empty()
+    );
     let full = s.find_contacts(o.id, &keys[..1]).await.expect("one key");
     assert_eq!(full, vec![a], "the contact round-trips exactly");
 }
@@ -72,7 +77,9 @@ pub async fn write_contacts_commits_each_row_on_its_own(s: Arc<dyn Store>) {
         ContactWrite {
             contact: renamed.clone(),
             insert: false,
-            events: Event::contact_updated(&holder, &renamed).into_iter().collect(),
+            events: Event::contact_updated(&holder, &renamed)
+                .into_iter()
+                .collect(),
         },
         created(&foreign),
     ];
@@ -106,17 +113,32 @@ pub async fn write_contacts_commits_each_row_on_its_own(s: Arc<dyn Store>) {
     assert_not_found(outcomes.next().expect("fourth"), "a contact of another org");
 
     assert_eq!(s.get_contact(o.id, fresh.id).await.expect("fresh"), fresh);
-    assert_eq!(s.get_contact(o.id, holder.id).await.expect("renamed"), renamed);
+    assert_eq!(
+        s.get_contact(o.id, holder.id).await.expect("renamed"),
+        renamed
+    );
     assert_not_found(s.get_contact(o.id, clash.id).await, "the refused row");
     let created_events = events_of(&*s, o.id, "contact.created").await;
     let ids: Vec<_> = created_events
         .iter()
-        .map(|e| e.payload["contact_id"].as_str().unwrap_or_default().to_owned())
+        .map(|e| {
+            e.payload["contact_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect();
-    assert_eq!(ids, vec![fresh.id.to_string()], "the refused row's event is undone too");
+    assert_eq!(
+        ids,
+        vec![fresh.id.to_string()],
+        "the refused row's event is undone too"
+    );
     let updated = events_of(&*s, o.id, "contact.updated").await;
     assert_eq!(updated.len(), 1);
-    assert_eq!(updated[0].payload["changes"], serde_json::json!({ "name": "Renamed" }));
+    assert_eq!(
+        updated[0].payload["changes"],
+        serde_json::json!({ "name": "Renamed" })
+    );
     let log = s
         .list_audit(o.id, &AuditFilter::default(), PageRequest::default())
         .await
@@ -143,7 +165,10 @@ pub async fn merge_moves_history_and_deletes_the_other(s: Arc<dyn Store>) {
         .expect("merge");
 
     assert_not_found(s.get_contact(o.id, gone.contact_id).await, "merged contact");
-    assert_eq!(s.get_contact(o.id, kept.contact_id).await.expect("kept"), survivor);
+    assert_eq!(
+        s.get_contact(o.id, kept.contact_id).await.expect("kept"),
+        survivor
+    );
     let identities = s.list_identities(o.id, kept.contact_id).await.expect("ids");
     assert_eq!(identities.len(), 2, "both identities: {identities:?}");
     let conversation = s
@@ -155,7 +180,9 @@ pub async fn merge_moves_history_and_deletes_the_other(s: Arc<dyn Store>) {
     assert_eq!(message.contact_id, kept.contact_id);
     assert_eq!(events_of(&*s, o.id, "contact.merged").await.len(), 1);
     assert!(
-        !all_events(&*s, o.id, &EventFilter::default()).await.is_empty(),
+        !all_events(&*s, o.id, &EventFilter::default())
+            .await
+            .is_empty(),
         "history stays"
     );
 
@@ -190,5 +217,8 @@ pub async fn merge_of_a_missing_or_foreign_contact_changes_nothing(s: Arc<dyn St
         "a survivor of another org",
     );
     assert_eq!(s.get_contact(o.id, mine.id).await.expect("mine"), mine);
-    assert_eq!(s.get_contact(other.id, theirs.id).await.expect("theirs"), theirs);
+    assert_eq!(
+        s.get_contact(other.id, theirs.id).await.expect("theirs"),
+        theirs
+    );
 }

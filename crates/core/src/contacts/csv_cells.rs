@@ -103,8 +103,19 @@ mod tests {
     #[test]
     fn escaping_round_trips_and_defuses_formulas() {
         for s in [
-            "=1+1", "+447700900123", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''", "'", "'a",
-            "plain", "", "a=b",
+            "=1+1",
+            "+447700900123",
+            "-5",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "'=x",
+            "''",
+            "'",
+            "'a",
+            "plain",
+            "",
+            "a=b",
         ] {
             assert_eq!(unescape(&escape(s)), s, "{s:?}");
         }

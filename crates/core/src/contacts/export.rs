@@ -63,11 +63,19 @@ impl ExportColumns {
         let mut cells: Vec<String> = vec![
             c.id.0.to_string(),
             c.name.clone().unwrap_or_default(),
-            c.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
-            c.email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default(),
+            c.phone
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            c.email
+                .as_ref()
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default(),
             c.external_id.clone().unwrap_or_default(),
             c.address.clone().unwrap_or_default(),
-            c.birthdate.and_then(|d| d.format(date).ok()).unwrap_or_default(),
+            c.birthdate
+                .and_then(|d| d.format(date).ok())
+                .unwrap_or_default(),
             c.language.clone().unwrap_or_default(),
             c.notes.clone().unwrap_or_default(),
             c.tags.join("|"),
@@ -76,7 +84,12 @@ impl ExportColumns {
             ts(c.updated_at),
         ];
         for (key, t) in &self.attributes {
-            cells.push(c.attributes.get(key).map(|v| t.write(v)).unwrap_or_default());
+            cells.push(
+                c.attributes
+                    .get(key)
+                    .map(|v| t.write(v))
+                    .unwrap_or_default(),
+            );
         }
         let escaped: Vec<_> = cells.iter().map(|s| escape(s)).collect();
         line(escaped.iter().map(|s| s.as_ref()))

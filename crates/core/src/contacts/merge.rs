@@ -44,7 +44,9 @@ impl Core {
             }),
         )
         .with_event(Event::contact_merged(&merged, from));
-        effects.events.extend(Event::contact_updated(&keep, &merged));
+        effects
+            .events
+            .extend(Event::contact_updated(&keep, &merged));
         self.store
             .merge_contacts(&merged, from, &effects)
             .await

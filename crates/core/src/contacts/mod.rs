@@ -139,7 +139,9 @@ impl Core {
         }
         contact.updated_at = switchboard_domain::now();
         let mut effects = Effects::none();
-        effects.events.extend(Event::contact_updated(&before, &contact));
+        effects
+            .events
+            .extend(Event::contact_updated(&before, &contact));
         self.store
             .update_contact(&contact, &effects)
             .await

@@ -13,10 +13,10 @@
 //! its channels (others answer 404) and may not create, change, upsert or delete contacts
 //! (`403 channel_not_allowed`): contacts are organization-wide, see `core::contacts`.
 
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use axum::{Json as JsonOut, Router};
 use switchboard_core::{ContactKeyInput, Upserted};
@@ -32,9 +32,9 @@ pub mod merge;
 mod shapes;
 pub mod transfer;
 
-pub(crate) use shapes::nullable;
 pub use merge::MergeRequest;
 use merge::merge_contact;
+pub(crate) use shapes::nullable;
 pub use shapes::{ContactRequest, ContactView, IdentityView};
 pub use transfer::{ImportReportView, RejectedRowView};
 use transfer::{export_contacts, import_contacts};

@@ -18,7 +18,9 @@ pub fn form(parts: &[(&str, &[u8])]) -> (String, Vec<u8>) {
                   Content-Type: text/csv\r\n\r\n",
             );
         } else {
-            body.extend(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes());
+            body.extend(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            );
         }
         body.extend(*value);
         body.extend(b"\r\n");
@@ -39,7 +41,9 @@ pub async fn import_as(
     let mut parts: Vec<(&str, &[u8])> = vec![("file", csv), ("mapping", mapping.as_bytes())];
     parts.extend(extra.iter().map(|(k, v)| (*k, v.as_bytes())));
     let (ct, body) = form(&parts);
-    let call = app.call(Method::POST, "/v1/contacts/imports").raw(&ct, body);
+    let call = app
+        .call(Method::POST, "/v1/contacts/imports")
+        .raw(&ct, body);
     match key {
         Some(k) => call.bearer(k).send().await,
         None => call.send().await,

@@ -50,7 +50,11 @@ fn refuse(code: &'static str, field: &str, message: impl Into<String>) -> CoreEr
     CoreError::unprocessable(code, field, message)
 }
 
-pub(super) fn check(bytes: &[u8], delimiter: Option<&str>, mapping: &str) -> CoreResult<CheckedFile> {
+pub(super) fn check(
+    bytes: &[u8],
+    delimiter: Option<&str>,
+    mapping: &str,
+) -> CoreResult<CheckedFile> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(refuse(
             "csv_too_large",
@@ -60,7 +64,10 @@ pub(super) fn check(bytes: &[u8], delimiter: Option<&str>, mapping: &str) -> Cor
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count();
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
         refuse(
             "csv_invalid_utf8",
             "file",
@@ -68,7 +75,11 @@ pub(super) fn check(bytes: &[u8], delimiter: Option<&str>, mapping: &str) -> Cor
         )
     })?;
     if text.contains('\0') {
-        return Err(refuse("csv_malformed", "file", "the file holds NUL bytes: it is not CSV text"));
+        return Err(refuse(
+            "csv_malformed",
+            "file",
+            "the file holds NUL bytes: it is not CSV text",
+        ));
     }
     let delimiter = match delimiter.map(str::trim) {
         None | Some("") => detect(text),
@@ -90,7 +101,13 @@ pub(super) fn check(bytes: &[u8], delimiter: Option<&str>, mapping: &str) -> Cor
     let header = match records.next() {
         Some(Ok(h)) if h.iter().any(|c| !c.trim().is_empty()) => h,
         Some(Err(e)) => return Err(refuse("csv_malformed", "file", e.to_string())),
-        _ => return Err(refuse("csv_no_header", "file", "the file has no header row")),
+        _ => {
+            return Err(refuse(
+                "csv_no_header",
+                "file",
+                "the file has no header row",
+            ));
+        }
     };
     let headers: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
     let columns = map_columns(&headers, mapping)?;
@@ -147,7 +164,9 @@ fn map_columns(headers: &[String], mapping: &str) -> CoreResult<Vec<Column>> {
                 format!("the file has several columns named `{header}`"),
             ));
         }
-        let Some(target) = parse_target(target.trim())? else { continue };
+        let Some(target) = parse_target(target.trim())? else {
+            continue;
+        };
         let name = format!("{target:?}");
         let key = match &target {
             Target::Attribute(k, _) => format!("attributes.{k}"),

@@ -92,7 +92,9 @@ impl Core {
             match rows::parse(p.org(), &checked.columns, checked.header_len, record, row) {
                 Err(r) => report.rejected.push(r),
                 Ok(parsed) => match parsed.keys.iter().find_map(|k| {
-                    claimed.get(&key_text(k)).map(|first| (key_field(k), *first))
+                    claimed
+                        .get(&key_text(k))
+                        .map(|first| (key_field(k), *first))
                 }) {
                     Some((field, first)) => report.rejected.push(RejectedRow {
                         row,

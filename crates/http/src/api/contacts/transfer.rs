@@ -2,12 +2,12 @@
 //! export, streamed page by page). The rules (mapping, checks, matching, escaping) are in
 //! `core::contacts`; this module reads the form and shapes the report.
 
+use axum::Json as JsonOut;
 use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json as JsonOut;
 use bytes::Bytes;
 use futures::StreamExt;
 use serde::Serialize;
@@ -135,7 +135,8 @@ pub async fn import_contacts(
         }
     }
     req.file = file.ok_or_else(|| ApiError::validation("file", "the CSV file is missing"))?;
-    req.mapping = mapping.ok_or_else(|| ApiError::validation("mapping", "the mapping is missing"))?;
+    req.mapping =
+        mapping.ok_or_else(|| ApiError::validation("mapping", "the mapping is missing"))?;
     let dry_run = req.dry_run;
     let report = s.core.import_contacts(&p, req).await?;
     Ok(JsonOut(ImportReportView::new(report, dry_run)))
@@ -161,12 +162,13 @@ pub async fn export_contacts(
         ));
     }
     let columns = s.core.export_columns(&p, &filter).await?;
-    let header = futures::stream::once(std::future::ready(Ok::<_, std::io::Error>(
-        Bytes::from(columns.header()),
-    )));
+    let header = futures::stream::once(std::future::ready(Ok::<_, std::io::Error>(Bytes::from(
+        columns.header(),
+    ))));
     // One store page per chunk of the body: memory stays one page whatever the export's size.
     let pages = futures::stream::unfold(Some(None), move |after| {
-        let (core, p, filter, columns) = (s.core.clone(), p.clone(), filter.clone(), columns.clone());
+        let (core, p, filter, columns) =
+            (s.core.clone(), p.clone(), filter.clone(), columns.clone());
         async move {
             let after = after?;
             match core.export_page(&p, &filter, after).await {
