@@ -76,18 +76,3 @@ pub fn records(csv: &str) -> Vec<Vec<String>> {
         .map(|rec| rec.expect("CSV record").iter().map(str::to_owned).collect())
         .collect()
 }
-
-/// The mapping that imports an export back: every column to the target of its own name, the
-/// columns an import does not set ignored.
-pub fn mapping_of_export(csv: &str) -> Value {
-    let header = records(csv).into_iter().next().expect("header");
-    let mut m = serde_json::Map::new();
-    for h in header {
-        let target = match h.as_str() {
-            "id" | "blocked" | "created_at" | "updated_at" => "ignore".to_owned(),
-            other => other.to_owned(),
-        };
-        m.insert(h, Value::String(target));
-    }
-    Value::Object(m)
-}
