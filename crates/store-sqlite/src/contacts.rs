@@ -7,12 +7,13 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use switchboard_domain::{ContactId, E164, Email, OrgId};
 use switchboard_store::{
-    Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Effects, Identity, Page,
+    Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Effects, Event, Identity, Page,
     PageRequest, Result, StoreError,
 };
 
 use crate::codec::{get_json, get_parsed, get_ts, get_uuid, json, ms};
 use crate::error::DbResult;
+use crate::events;
 use crate::{SqliteStore, contact_batch, contact_search, identities, one_row};
 
 pub(crate) const CONTACT_COLUMNS: &str = "id, org_id, name, email, phone, external_id, address,
@@ -199,22 +200,28 @@ pub(crate) fn update(conn: &Connection, c: &Contact) -> Result<()> {
     write_tags(conn, c)
 }
 
-/// Gives a contact that has no name the platform's profile name (and makes it searchable).
+/// Gives a contact that has no name the platform's profile name (and makes it searchable),
+/// telling it as `contact.updated`.
 pub(crate) fn set_name_if_missing(
     conn: &Connection,
+    org: OrgId,
     id: ContactId,
     name: &str,
-    at: i64,
+    at: switchboard_domain::Timestamp,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE contacts SET name = ?2, updated_at = ?3,
+    let changed = conn
+        .prepare_cached(
+            "UPDATE contacts SET name = ?2, updated_at = ?3,
                     search_key = CASE WHEN search_key = '' THEN ?4
                                       ELSE ?4 || char(10) || search_key END
              WHERE id = ?1 AND name IS NULL",
-    )
-    .db()?
-    .execute(params![id.0.as_bytes(), name, at, name.to_lowercase()])
-    .db()?;
+        )
+        .db()?
+        .execute(params![id.0.as_bytes(), name, ms(at), name.to_lowercase()])
+        .db()?;
+    if changed == 1 {
+        events::insert(conn, &Event::contact_named(org, id, name, at))?;
+    }
     Ok(())
 }
 

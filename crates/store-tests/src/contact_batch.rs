@@ -222,3 +222,28 @@ pub async fn merge_of_a_missing_or_foreign_contact_changes_nothing(s: Arc<dyn St
         theirs
     );
 }
+
+pub async fn ingest_naming_a_nameless_contact_is_a_contact_update(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let ch = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let number = wa_number();
+    let first = ingest_one(&*s, o.id, ch.id, inbound(&number, "no name yet")).await;
+    assert!(events_of(&*s, o.id, "contact.updated").await.is_empty());
+    let mut named = inbound(&number, "now with a name");
+    named.profile_name = Some("Grace".to_owned());
+    ingest_one(&*s, o.id, ch.id, named).await;
+    let updates = events_of(&*s, o.id, "contact.updated").await;
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(
+        updates[0].payload,
+        serde_json::json!({
+            "contact_id": first.contact_id,
+            "changes": { "name": "Grace" }
+        })
+    );
+    // A contact keeps its own name, and nothing is told.
+    let mut renamed = inbound(&number, "new profile");
+    renamed.profile_name = Some("Grace H.".to_owned());
+    ingest_one(&*s, o.id, ch.id, renamed).await;
+    assert_eq!(events_of(&*s, o.id, "contact.updated").await.len(), 1);
+}

@@ -211,6 +211,7 @@ macro_rules! conformance_suite {
                 write_contacts_commits_each_row_on_its_own,
                 merge_moves_history_and_deletes_the_other,
                 merge_of_a_missing_or_foreign_contact_changes_nothing,
+                ingest_naming_a_nameless_contact_is_a_contact_update,
             }
             conversations {
                 inbound_reopens_and_counts_unread,

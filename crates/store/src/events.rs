@@ -145,6 +145,18 @@ impl Event {
         ))
     }
 
+    /// `contact.updated` for a nameless contact that took the name its platform profile shows
+    /// (an inbound message's sender name).
+    pub fn contact_named(org: OrgId, contact: ContactId, name: &str, at: Timestamp) -> Self {
+        Self::new(
+            org,
+            "contact.updated",
+            None,
+            json!({ "contact_id": contact, "changes": { "name": name } }),
+            at,
+        )
+    }
+
     /// `contact.deleted`: the contact and its history are gone.
     pub fn contact_deleted(c: &Contact, at: Timestamp) -> Self {
         Self::new(
