@@ -2,7 +2,9 @@
 //! in the exported contacts (typed, see `csv_cells`), each cell guarded against spreadsheet
 //! formulas. The file is written page by page: [`Core::export_columns`] reads the contacts once
 //! to learn the attribute columns (keeping only the keys), then the caller streams
-//! [`Core::export_page`]s through [`ExportColumns::rows`].
+//! [`Core::export_page`]s through [`ExportColumns::rows`]. An attribute key first written
+//! between the two reads has no column in that file (the header is already sent); every other
+//! value is exported.
 
 use std::collections::BTreeMap;
 
