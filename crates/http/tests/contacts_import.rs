@@ -137,6 +137,14 @@ both_backends! {
         assert_eq!((&skip["created"], &skip["skipped"]), (&json!(0), &json!(4)), "{skip}");
         assert_eq!(all_contacts(&app).await.len(), 6);
 
+        // Rows are numbered as a spreadsheet shows them: a blank line is a row, a quoted cell's
+        // line break is not.
+        let sheet = "Mobile,Notes\n+447700900501,\"two\nlines\"\n\nbad-phone,x\n";
+        let m = json!({ "Mobile": "phone", "Notes": "notes" });
+        let report = import(&app, sheet, &m, &[]).await;
+        assert_eq!(codes(&report), vec![rejected(4, Some("Mobile"), "invalid_phone")], "{report}");
+        assert_eq!(report["created"], 1);
+
         // `;` files (a comma-decimal locale's spreadsheet) are detected.
         let semi = "Mobile;Score\n+447700900006;3\n";
         let m = json!({ "Mobile": "phone", "Score": "attributes.score:number" });
@@ -168,6 +176,12 @@ both_backends! {
             big.push_str(&format!("+4477{i:08}\n"));
         }
         import_as(&app, None, big.as_bytes(), &good, &[]).await.assert_problem(422, "csv_too_large");
+        // Past 20 MB the file is refused whole; a body past the import's limit is cut off.
+        let mut huge = b"Mobile\n".to_vec();
+        huge.resize(21_000_000, b'1');
+        import_as(&app, None, &huge, &good, &[]).await.assert_problem(422, "csv_too_large");
+        huge.resize(23_000_000, b'1');
+        import_as(&app, None, &huge, &good, &[]).await.assert_problem(413, "payload_too_large");
         import_as(&app, None, b"Mobile\n+447700900001\n", &good, &[("delimiter", "|")])
             .await.assert_problem(422, "validation_failed");
         import_as(&app, None, b"Mobile\n+447700900001\n", &good, &[("on_duplicate", "merge")])

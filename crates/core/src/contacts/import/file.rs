@@ -38,12 +38,34 @@ pub(super) struct Column {
     pub target: Target,
 }
 
-/// A file that passed the checks: its mapped columns and its data records, in file order.
+/// A file that passed the checks: its mapped columns and its data records, in file order, each
+/// with its row number as a spreadsheet shows it (the header is row 1; a blank line is a row; a
+/// quoted cell's line breaks are not).
 #[derive(Debug)]
 pub(super) struct CheckedFile {
     pub columns: Vec<Column>,
     pub header_len: usize,
-    pub records: Vec<StringRecord>,
+    pub records: Vec<(u64, StringRecord)>,
+}
+
+/// Line breaks inside a record's cells: lines of the file that are not rows of the sheet.
+fn inner_breaks(r: &StringRecord) -> u64 {
+    r.iter().map(|c| c.matches('\n').count() as u64).sum()
+}
+
+/// The file line a record starts on. The reader's position is where it started reading, before
+/// the blank lines it skips; a spreadsheet shows those as rows, so they are counted back in.
+fn line_of(text: &str, r: &StringRecord) -> u64 {
+    let Some(pos) = r.position() else { return 0 };
+    let blanks = text
+        .as_bytes()
+        .get(usize::try_from(pos.byte()).unwrap_or(usize::MAX)..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | b'\r'))
+        .filter(|b| **b == b'\n')
+        .count();
+    pos.line() + blanks as u64
 }
 
 fn refuse(code: &'static str, field: &str, message: impl Into<String>) -> CoreError {
@@ -112,8 +134,12 @@ pub(super) fn check(
     let headers: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
     let columns = map_columns(&headers, mapping)?;
     let mut data = Vec::new();
+    let header_line = line_of(text, &header);
+    let mut breaks = inner_breaks(&header);
     for record in records {
         let record = record.map_err(|e| refuse("csv_malformed", "file", e.to_string()))?;
+        let row = 1 + line_of(text, &record).saturating_sub(header_line + breaks);
+        breaks += inner_breaks(&record);
         if data.len() == MAX_ROWS {
             return Err(refuse(
                 "csv_too_large",
@@ -121,7 +147,7 @@ pub(super) fn check(
                 format!("the file has more than {MAX_ROWS} rows; split it"),
             ));
         }
-        data.push(record);
+        data.push((row, record));
     }
     Ok(CheckedFile {
         columns,

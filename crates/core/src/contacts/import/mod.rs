@@ -87,8 +87,8 @@ impl Core {
         // Every key claimed by an earlier row of the file, with that row's number.
         let mut claimed: HashMap<String, u64> = HashMap::new();
         let mut good: Vec<ParsedRow> = Vec::new();
-        for (i, record) in checked.records.iter().enumerate() {
-            let row = i as u64 + 2;
+        for (row, record) in &checked.records {
+            let row = *row;
             match rows::parse(p.org(), &checked.columns, checked.header_len, record, row) {
                 Err(r) => report.rejected.push(r),
                 Ok(parsed) => match parsed.keys.iter().find_map(|k| {
