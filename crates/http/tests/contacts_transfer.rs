@@ -199,4 +199,36 @@ both_backends! {
         assert!(paths["/v1/contacts/export"].get("get").is_some(), "export is documented");
         assert!(paths["/v1/contacts/{id}/merge"].get("post").is_some(), "merge is documented");
     }
+
+    async fn contact_changes_are_told_as_events(app) {
+        let c = app.post_json("/v1/contacts", json!({ "name": "Ana", "tags": ["a"] })).await;
+        let id = c.assert_status(201)["id"].as_str().unwrap().to_owned();
+        app.patch_json(&format!("/v1/contacts/{id}"), json!({ "name": "Ana" })).await.assert_status(200);
+        app.patch_json(&format!("/v1/contacts/{id}"), json!({
+            "name": null, "email": "ana@example.com", "tags": ["a", "b"]
+        })).await.assert_status(200);
+        let other = app.post_json("/v1/contacts", json!({ "phone": "+447700900601" })).await;
+        let other = other.assert_status(201)["id"].as_str().unwrap().to_owned();
+        app.post_json(&format!("/v1/contacts/{id}/merge"), json!({ "from": other }))
+            .await.assert_status(200);
+        app.delete(&format!("/v1/contacts/{id}")).await.assert_status(204);
+
+        let org = switchboard_domain::OrgId(app.org.id);
+        let page = switchboard_store::PageRequest::first(100);
+        let events = app.store.list_events(org, &Default::default(), page).await.expect("events");
+        let told: Vec<(String, Value)> = events.items.into_iter()
+            .filter(|e| e.kind != "contact.created")
+            .map(|e| (e.kind, e.payload))
+            .collect();
+        assert_eq!(told, vec![
+            // The unchanged PATCH tells nothing.
+            ("contact.updated".to_owned(), json!({ "contact_id": id, "changes": {
+                "name": null, "email": "ana@example.com", "tags": ["a", "b"] } })),
+            ("contact.merged".to_owned(), json!({ "survivor": id, "merged": other })),
+            ("contact.updated".to_owned(), json!({ "contact_id": id, "changes": {
+                "phone": "+447700900601" } })),
+            ("contact.deleted".to_owned(), json!({ "contact_id": id, "phone": "+447700900601",
+                "email": "ana@example.com", "external_id": null })),
+        ]);
+    }
 }
