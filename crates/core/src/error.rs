@@ -45,6 +45,14 @@ pub enum CoreError {
     },
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
+    /// A well-formed request the use case cannot act on, with a code of its own (a CSV file
+    /// that is not CSV, a contact merged into itself...); `field` names the culprit.
+    #[error("{message}")]
+    Unprocessable {
+        code: &'static str,
+        field: String,
+        message: String,
+    },
     /// A channel configuration with problems; every one with its field path (`config.base_url`).
     #[error("the configuration has {} problem(s); see `errors`", .0.len())]
     InvalidConfig(Vec<switchboard_connectors::registry::FieldError>),
@@ -117,6 +125,7 @@ impl CoreError {
             CoreError::Conflict { .. } => "conflict",
             CoreError::ContactExists { .. } => "contact_exists",
             CoreError::Validation { .. } => "validation_failed",
+            CoreError::Unprocessable { code, .. } => code,
             CoreError::InvalidConfig(_) => "validation_failed",
             CoreError::Busy => "unavailable",
             CoreError::ChannelDisabled => "channel_disabled",
@@ -138,6 +147,18 @@ impl CoreError {
 
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         CoreError::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn unprocessable(
+        code: &'static str,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        CoreError::Unprocessable {
+            code,
             field: field.into(),
             message: message.into(),
         }

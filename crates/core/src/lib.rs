@@ -42,6 +42,7 @@ use sealing::MasterKey;
 pub use api_keys::{CreatedApiKey, NewApiKey};
 pub use channels::{ChannelInfo, ChannelUpdate, ConnectionTest, NewChannel};
 pub use contacts::{ContactFields, ContactKeyInput, Upserted};
+pub use contacts::{ExportColumns, ImportReport, ImportRequest, OnDuplicate, RejectedRow};
 pub use conversations::{
     AssigneeFilter, ConversationDetails, ConversationQuery, ConversationUpdate,
 };

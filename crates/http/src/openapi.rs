@@ -117,6 +117,8 @@ impl Modify for Security {
         api::contacts::update_contact, api::contacts::delete_contact,
         api::contacts::list_identities, api::contacts::upsert_by_phone,
         api::contacts::upsert_by_email, api::contacts::upsert_by_external_id,
+        api::contacts::transfer::import_contacts, api::contacts::transfer::export_contacts,
+        api::contacts::merge::merge_contact,
         api::conversations::list_conversations, api::conversations::get_conversation,
         api::conversations::update_conversation, api::conversations::add_note,
         api::conversations::list_events, api::conversations::mark_read,

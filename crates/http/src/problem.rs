@@ -129,6 +129,16 @@ impl ApiError {
                         p.extra.insert("field".into(), json!(field));
                         p
                     }
+                    CoreError::Unprocessable { field, .. } => {
+                        let mut p = problem(
+                            S::UNPROCESSABLE_ENTITY,
+                            code,
+                            "Unprocessable request",
+                            detail,
+                        );
+                        p.extra.insert("field".into(), json!(field));
+                        p
+                    }
                     CoreError::InvalidConfig(errors) => {
                         let mut p =
                             problem(S::UNPROCESSABLE_ENTITY, code, "Validation failed", detail);

@@ -3,18 +3,19 @@
 //! `Conflict` with the id of the contact holding the value. Tags live in `contacts.tags` (their
 //! order) and again in `contact_tags` (for "carries all of these tags").
 
+use sqlx::PgConnection;
 use switchboard_domain::{ContactId, E164, Email, OrgId};
 use switchboard_store::{
-    Contact, ContactFilter, ContactKey, ContactStore, Effects, Identity, Page, PageRequest, Result,
-    StoreError,
+    Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Effects, Identity, Page,
+    PageRequest, Result, StoreError,
 };
 
-use crate::PgStore;
 use crate::contact_rows::{
     COLUMNS, ContactRow, IdentityRow, distinct_tags, json_text, search_key, write_attributes,
     write_tags,
 };
 use crate::errors::db;
+use crate::{PgStore, contact_batch};
 
 impl PgStore {
     /// Turns a unique violation on one of the contact keys into a `Conflict` naming the contact
@@ -41,56 +42,60 @@ impl PgStore {
 
     /// Writes the contact row (insert or full update), its tags and `effects` in one transaction.
     async fn save_contact(&self, c: &Contact, insert: bool, effects: &Effects) -> Result<()> {
-        let tags = distinct_tags(&c.tags);
-        let attributes = serde_json::to_string(&c.attributes).map_err(StoreError::other)?;
-        let sql = if insert {
-            "INSERT INTO contacts (id, org_id, name, email, phone, external_id, address, birthdate,
-                                   language, notes, tags, attributes, blocked, created_at,
-                                   updated_at, search_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::json, $13, $14, $15,
-                     $16)"
-        } else {
-            // Bound like the insert; created_at ($14) never changes and is only type-checked.
-            "UPDATE contacts SET name = $3, email = $4, phone = $5, external_id = $6,
-                    address = $7, birthdate = $8, language = $9, notes = $10, tags = $11,
-                    attributes = $12::json, blocked = $13, updated_at = $15, search_key = $16
-             WHERE org_id = $2 AND id = $1 AND $14::timestamptz IS NOT NULL"
-        };
         let mut tx = self.begin().await?;
-        let written = sqlx::query(sql)
-            .bind(c.id.0)
-            .bind(c.org_id.0)
-            .bind(c.name.as_deref())
-            .bind(c.email.as_ref().map(Email::as_str))
-            .bind(c.phone.as_ref().map(E164::as_str))
-            .bind(c.external_id.as_deref())
-            .bind(c.address.as_deref())
-            .bind(c.birthdate)
-            .bind(c.language.as_deref())
-            .bind(c.notes.as_deref())
-            .bind(&tags)
-            .bind(attributes)
-            .bind(c.blocked)
-            .bind(c.created_at)
-            .bind(c.updated_at)
-            .bind(search_key(c))
-            .execute(&mut *tx)
-            .await;
-        let touched = match written {
-            Ok(done) => done.rows_affected(),
-            Err(e) => {
-                drop(tx);
-                return Err(self.contact_conflict(db(e), c).await);
-            }
-        };
-        if touched == 0 {
-            return Err(StoreError::NotFound);
+        if let Err(e) = save_row(&mut tx, c, insert).await {
+            drop(tx);
+            return Err(self.contact_conflict(e, c).await);
         }
-        write_tags(&mut tx, c, &tags).await?;
-        write_attributes(&mut tx, c).await?;
         let woke = self.write_effects(&mut tx, effects).await?;
         self.commit(tx, woke).await
     }
+}
+
+/// The contact row (insert or full update) with its tags and attributes, on `conn`. A key held
+/// by another contact answers `Conflict` without the holder (the caller names it).
+pub(crate) async fn save_row(conn: &mut PgConnection, c: &Contact, insert: bool) -> Result<()> {
+    let tags = distinct_tags(&c.tags);
+    let attributes = serde_json::to_string(&c.attributes).map_err(StoreError::other)?;
+    let sql = if insert {
+        "INSERT INTO contacts (id, org_id, name, email, phone, external_id, address, birthdate,
+                               language, notes, tags, attributes, blocked, created_at,
+                               updated_at, search_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::json, $13, $14, $15,
+                 $16)"
+    } else {
+        // Bound like the insert; created_at ($14) never changes and is only type-checked.
+        "UPDATE contacts SET name = $3, email = $4, phone = $5, external_id = $6,
+                address = $7, birthdate = $8, language = $9, notes = $10, tags = $11,
+                attributes = $12::json, blocked = $13, updated_at = $15, search_key = $16
+         WHERE org_id = $2 AND id = $1 AND $14::timestamptz IS NOT NULL"
+    };
+    let touched = sqlx::query(sql)
+        .bind(c.id.0)
+        .bind(c.org_id.0)
+        .bind(c.name.as_deref())
+        .bind(c.email.as_ref().map(Email::as_str))
+        .bind(c.phone.as_ref().map(E164::as_str))
+        .bind(c.external_id.as_deref())
+        .bind(c.address.as_deref())
+        .bind(c.birthdate)
+        .bind(c.language.as_deref())
+        .bind(c.notes.as_deref())
+        .bind(&tags)
+        .bind(attributes)
+        .bind(c.blocked)
+        .bind(c.created_at)
+        .bind(c.updated_at)
+        .bind(search_key(c))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?
+        .rows_affected();
+    if touched == 0 {
+        return Err(StoreError::NotFound);
+    }
+    write_tags(&mut *conn, c, &tags, insert).await?;
+    write_attributes(conn, c, insert).await
 }
 
 #[async_trait::async_trait]
@@ -229,5 +234,27 @@ impl ContactStore for PgStore {
         .await
         .map_err(db)?;
         Ok(rows.into_iter().map(Identity::from).collect())
+    }
+
+    async fn find_contacts(&self, org: OrgId, keys: &[ContactKey]) -> Result<Vec<Contact>> {
+        contact_batch::find(self, org, keys).await
+    }
+
+    async fn write_contacts(
+        &self,
+        org: OrgId,
+        writes: &[ContactWrite],
+        effects: &Effects,
+    ) -> Result<Vec<Result<()>>> {
+        contact_batch::write(self, org, writes, effects).await
+    }
+
+    async fn merge_contacts(
+        &self,
+        survivor: &Contact,
+        merged: ContactId,
+        effects: &Effects,
+    ) -> Result<()> {
+        contact_batch::merge(self, survivor, merged, effects).await
     }
 }

@@ -5,8 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use sqlx::PgConnection;
-use switchboard_domain::{ChannelId, ConversationStatus, OrgId};
-use switchboard_store::{Actor, ConversationEvent, InboundMessage, Message, Result, preview};
+use switchboard_domain::{ChannelId, ContactId, ConversationStatus, OrgId};
+use switchboard_store::{
+    Actor, ConversationEvent, Event, InboundMessage, Message, Result, preview,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -18,7 +20,7 @@ use crate::resolve::Party;
 pub(crate) type Stored<'a> = (Message, &'a InboundMessage, Party);
 
 /// Identities take the profile name their sender last gave; a contact without a name takes it
-/// too (and becomes findable by it).
+/// too (and becomes findable by it), told as `contact.updated`.
 pub(crate) async fn refresh_profiles(
     conn: &mut PgConnection,
     stored: &[&Stored<'_>],
@@ -39,7 +41,7 @@ pub(crate) async fn refresh_profiles(
     if identities.is_empty() {
         return Ok(());
     }
-    sqlx::query(
+    let named: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
         "WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $5::text[])
                     AS u(identity_id, contact_id, name, folded)),
               i AS (UPDATE identities SET profile_name = u.name, updated_at = $4
@@ -48,7 +50,8 @@ pub(crate) async fn refresh_profiles(
          UPDATE contacts SET name = u.name, updated_at = $4,
                 search_key = CASE WHEN search_key = '' THEN u.folded
                                   ELSE u.folded || E'\\n' || search_key END
-         FROM u WHERE contacts.id = u.contact_id AND contacts.name IS NULL",
+         FROM u WHERE contacts.id = u.contact_id AND contacts.name IS NULL
+         RETURNING contacts.org_id, contacts.id, contacts.name",
     )
     .bind(identities)
     .bind(contacts)
@@ -61,10 +64,14 @@ pub(crate) async fn refresh_profiles(
             .map(|p| p.to_lowercase())
             .collect::<Vec<_>>(),
     )
-    .execute(conn)
+    .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
-    Ok(())
+    let events: Vec<Event> = named
+        .into_iter()
+        .map(|(org, id, name)| Event::contact_named(OrgId(org), ContactId(id), &name, now))
+        .collect();
+    crate::events::insert(conn, &events).await
 }
 
 /// Every conversation that received messages reopens, counts them as unread and shows the last

@@ -7,13 +7,14 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use switchboard_domain::{ContactId, E164, Email, OrgId};
 use switchboard_store::{
-    Contact, ContactFilter, ContactKey, ContactStore, Effects, Identity, Page, PageRequest, Result,
-    StoreError,
+    Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Effects, Event, Identity, Page,
+    PageRequest, Result, StoreError,
 };
 
 use crate::codec::{get_json, get_parsed, get_ts, get_uuid, json, ms};
 use crate::error::DbResult;
-use crate::{SqliteStore, contact_search, identities, one_row};
+use crate::events;
+use crate::{SqliteStore, contact_batch, contact_search, identities, one_row};
 
 pub(crate) const CONTACT_COLUMNS: &str = "id, org_id, name, email, phone, external_id, address,
                                           birthdate, language, notes, tags, attributes, blocked,
@@ -182,7 +183,7 @@ pub(crate) fn insert(conn: &Connection, c: &Contact) -> Result<()> {
     write_tags(conn, c)
 }
 
-fn update(conn: &Connection, c: &Contact) -> Result<()> {
+pub(crate) fn update(conn: &Connection, c: &Contact) -> Result<()> {
     check_unique(conn, c)?;
     // created_at (?14) is not mutable: bound with the rest, used by nothing.
     let changed = conn
@@ -199,22 +200,28 @@ fn update(conn: &Connection, c: &Contact) -> Result<()> {
     write_tags(conn, c)
 }
 
-/// Gives a contact that has no name the platform's profile name (and makes it searchable).
+/// Gives a contact that has no name the platform's profile name (and makes it searchable),
+/// telling it as `contact.updated`.
 pub(crate) fn set_name_if_missing(
     conn: &Connection,
+    org: OrgId,
     id: ContactId,
     name: &str,
-    at: i64,
+    at: switchboard_domain::Timestamp,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE contacts SET name = ?2, updated_at = ?3,
+    let changed = conn
+        .prepare_cached(
+            "UPDATE contacts SET name = ?2, updated_at = ?3,
                     search_key = CASE WHEN search_key = '' THEN ?4
                                       ELSE ?4 || char(10) || search_key END
              WHERE id = ?1 AND name IS NULL",
-    )
-    .db()?
-    .execute(params![id.0.as_bytes(), name, at, name.to_lowercase()])
-    .db()?;
+        )
+        .db()?
+        .execute(params![id.0.as_bytes(), name, ms(at), name.to_lowercase()])
+        .db()?;
+    if changed == 1 {
+        events::insert(conn, &Event::contact_named(org, id, name, at))?;
+    }
     Ok(())
 }
 
@@ -305,6 +312,36 @@ impl ContactStore for SqliteStore {
 
     async fn list_identities(&self, org: OrgId, contact: ContactId) -> Result<Vec<Identity>> {
         self.read(move |conn| identities::of_contact(conn, org, contact))
+            .await
+    }
+
+    async fn find_contacts(&self, org: OrgId, keys: &[ContactKey]) -> Result<Vec<Contact>> {
+        let keys = keys.to_vec();
+        self.read(move |conn| contact_batch::find(conn, org, &keys))
+            .await
+    }
+
+    async fn write_contacts(
+        &self,
+        org: OrgId,
+        writes: &[ContactWrite],
+        effects: &Effects,
+    ) -> Result<Vec<Result<()>>> {
+        let writes = writes.to_vec();
+        self.change(effects, move |conn| {
+            contact_batch::write(conn, org, &writes)
+        })
+        .await
+    }
+
+    async fn merge_contacts(
+        &self,
+        survivor: &Contact,
+        merged: ContactId,
+        effects: &Effects,
+    ) -> Result<()> {
+        let c = survivor.clone();
+        self.change(effects, move |conn| contact_batch::merge(conn, &c, merged))
             .await
     }
 }

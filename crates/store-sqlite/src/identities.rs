@@ -62,7 +62,7 @@ pub(crate) fn resolve(conn: &Connection, q: &Lookup<'_>) -> Result<Resolved> {
             .db()?
             .execute(params![identity.0.as_bytes(), name, now])
             .db()?;
-            contacts::set_name_if_missing(conn, contact, name, now)?;
+            contacts::set_name_if_missing(conn, q.org, contact, name, q.now)?;
         }
         return Ok(Resolved {
             identity,
@@ -85,7 +85,7 @@ pub(crate) fn resolve(conn: &Connection, q: &Lookup<'_>) -> Result<Resolved> {
     let (contact, new_contact) = match existing {
         Some(id) => {
             if let Some(name) = q.profile_name {
-                contacts::set_name_if_missing(conn, id, name, now)?;
+                contacts::set_name_if_missing(conn, q.org, id, name, q.now)?;
             }
             (id, None)
         }

@@ -8,6 +8,7 @@ mod audit;
 mod channels;
 mod codec;
 mod connect;
+mod contact_batch;
 mod contact_search;
 mod contacts;
 mod conversation_flow;

@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod channels;
+pub mod contact_batch;
 pub mod contact_filters;
 pub mod contacts;
 pub mod conversation_list;
@@ -204,6 +205,13 @@ macro_rules! conformance_suite {
             }
             contact_filters {
                 contact_filters_match_every_rule,
+            }
+            contact_batch {
+                find_contacts_by_any_key_within_the_org,
+                write_contacts_commits_each_row_on_its_own,
+                merge_moves_history_and_deletes_the_other,
+                merge_of_a_missing_or_foreign_contact_changes_nothing,
+                ingest_naming_a_nameless_contact_is_a_contact_update,
             }
             conversations {
                 inbound_reopens_and_counts_unread,

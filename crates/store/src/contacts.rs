@@ -9,7 +9,7 @@ use switchboard_domain::{
     ChannelId, ChannelKind, ContactId, E164, Email, IdentityId, OrgId, Timestamp,
 };
 
-use crate::{Effects, Page, PageRequest, Result};
+use crate::{Effects, Event, Page, PageRequest, Result, StoreError};
 
 /// One person.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +109,38 @@ pub trait ContactStore: Send + Sync {
     async fn delete_contact(&self, org: OrgId, id: ContactId, effects: &Effects) -> Result<()>;
     /// Ascending by id.
     async fn list_identities(&self, org: OrgId, contact: ContactId) -> Result<Vec<Identity>>;
+    /// Every contact of `org` holding one of `keys` (each at most once, in no particular order):
+    /// how a batch (a CSV import) finds its existing contacts in one read.
+    async fn find_contacts(&self, org: OrgId, keys: &[ContactKey]) -> Result<Vec<Contact>>;
+    /// Writes each of `writes` (all of `org`) atomically on its own, in ONE transaction: a write
+    /// that fails (a key conflict, a vanished contact) undoes only itself and its events, and its
+    /// outcome says why; the others commit, then `effects`. The outcomes follow `writes`' order.
+    /// An `Err` of the whole call means nothing was written.
+    async fn write_contacts(
+        &self,
+        org: OrgId,
+        writes: &[ContactWrite],
+        effects: &Effects,
+    ) -> Result<Vec<Result<(), StoreError>>>;
+    /// Folds `merged` into `survivor` in one transaction: its identities, conversations and
+    /// their messages move to the survivor, `merged` is deleted, the survivor's row is replaced
+    /// by `survivor` (whose fields the caller already combined), then `effects`. `NotFound` when
+    /// either is missing in `survivor.org_id`; nothing changes on any error.
+    async fn merge_contacts(
+        &self,
+        survivor: &Contact,
+        merged: ContactId,
+        effects: &Effects,
+    ) -> Result<()>;
+}
+
+/// One contact of a batch to insert (`insert`) or to replace (same rules as `create_contact` /
+/// `update_contact`), with the events that ride on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactWrite {
+    pub contact: Contact,
+    pub insert: bool,
+    pub events: Vec<Event>,
 }
 
 /// A unique key a contact can be found or upserted by.

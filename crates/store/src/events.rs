@@ -6,7 +6,7 @@
 //! writes through [`crate::Effects`]) produce exactly the same events.
 
 use serde_json::json;
-use switchboard_domain::{ChannelId, EventId, MessageStatus, OrgId, Timestamp};
+use switchboard_domain::{ChannelId, ContactId, EventId, MessageStatus, OrgId, Timestamp};
 
 use crate::{Contact, Conversation, Message, MessageError, Page, PageRequest, Result};
 
@@ -121,6 +121,89 @@ impl Event {
             }),
             c.created_at,
         )
+    }
+}
+
+impl Event {
+    /// `contact.updated`: `after` replaced `before`; `changes` holds only the fields that differ,
+    /// with their new values (`null` for a cleared field). `None` when nothing differs.
+    pub fn contact_updated(before: &Contact, after: &Contact) -> Option<Self> {
+        let old = contact_fields(before);
+        let changes: serde_json::Map<String, serde_json::Value> = contact_fields(after)
+            .into_iter()
+            .filter(|(k, v)| old.get(k) != Some(v))
+            .collect();
+        if changes.is_empty() {
+            return None;
+        }
+        Some(Self::new(
+            after.org_id,
+            "contact.updated",
+            None,
+            json!({ "contact_id": after.id, "changes": changes }),
+            after.updated_at,
+        ))
+    }
+
+    /// `contact.updated` for a nameless contact that took the name its platform profile shows
+    /// (an inbound message's sender name).
+    pub fn contact_named(org: OrgId, contact: ContactId, name: &str, at: Timestamp) -> Self {
+        Self::new(
+            org,
+            "contact.updated",
+            None,
+            json!({ "contact_id": contact, "changes": { "name": name } }),
+            at,
+        )
+    }
+
+    /// `contact.deleted`: the contact and its history are gone.
+    pub fn contact_deleted(c: &Contact, at: Timestamp) -> Self {
+        Self::new(
+            c.org_id,
+            "contact.deleted",
+            None,
+            json!({
+                "contact_id": c.id,
+                "phone": c.phone.as_ref().map(|p| p.as_str()),
+                "email": c.email.as_ref().map(|e| e.as_str()),
+                "external_id": c.external_id,
+            }),
+            at,
+        )
+    }
+
+    /// `contact.merged`: `merged` was folded into `survivor` and no longer exists.
+    pub fn contact_merged(survivor: &Contact, merged: ContactId) -> Self {
+        Self::new(
+            survivor.org_id,
+            "contact.merged",
+            None,
+            json!({ "survivor": survivor.id, "merged": merged }),
+            survivor.updated_at,
+        )
+    }
+}
+
+/// A contact's editable fields as JSON, the terms in which `contact.updated` reports changes.
+fn contact_fields(c: &Contact) -> serde_json::Map<String, serde_json::Value> {
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    let fields = json!({
+        "name": c.name,
+        "phone": c.phone.as_ref().map(|p| p.as_str()),
+        "email": c.email.as_ref().map(|e| e.as_str()),
+        "external_id": c.external_id,
+        "address": c.address,
+        "birthdate": c.birthdate.and_then(|d| d.format(date).ok()),
+        "language": c.language,
+        "notes": c.notes,
+        "tags": c.tags,
+        "attributes": c.attributes,
+        "blocked": c.blocked,
+    });
+    match fields {
+        serde_json::Value::Object(map) => map,
+        _ => serde_json::Map::new(),
     }
 }
 

@@ -30,7 +30,9 @@ pub mod webhooks;
 pub use api_keys::{ApiKey, ApiKeyStore};
 pub use audit::{Actor, AuditEntry, AuditFilter, AuditStore};
 pub use channels::{Channel, ChannelDraft, ChannelFilter, ChannelStore};
-pub use contacts::{Contact, ContactFilter, ContactKey, ContactStore, Identity, phone_of_address};
+pub use contacts::{
+    Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Identity, phone_of_address,
+};
 pub use conversations::{
     Conversation, ConversationChange, ConversationEvent, ConversationFilter, ConversationStore,
     PREVIEW_CHARS, preview,

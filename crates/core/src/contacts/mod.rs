@@ -7,7 +7,11 @@
 //! channels, and a duplicate's `existing_id` would reveal contacts they cannot see). They get
 //! `403 channel_not_allowed` on writes and `404` for contacts outside their channels.
 
+mod csv_cells;
+mod export;
 mod fields;
+mod import;
+mod merge;
 mod visibility;
 
 use serde_json::json;
@@ -18,7 +22,9 @@ use switchboard_store::{
 
 use crate::{Core, CoreError, CoreResult, Principal, audit};
 
+pub use export::ExportColumns;
 pub use fields::ContactFields;
+pub use import::{ImportReport, ImportRequest, OnDuplicate, RejectedRow};
 
 /// A unique key to upsert by, as the caller wrote it (parsed and checked here).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +43,7 @@ pub enum Upserted {
 }
 
 /// Maps a uniqueness conflict of the contact store to `contact_exists` with the holder's id.
-fn conflict(e: StoreError) -> CoreError {
+pub(super) fn conflict(e: StoreError) -> CoreError {
     match e {
         StoreError::Conflict {
             what,
@@ -65,7 +71,7 @@ fn conflict(e: StoreError) -> CoreError {
 }
 
 /// Refuses writes from callers limited to channels (see the module docs).
-fn require_write(p: &Principal) -> CoreResult<()> {
+pub(super) fn require_write(p: &Principal) -> CoreResult<()> {
     p.require(Scope::ContactsWrite)?;
     if p.channel_ids().is_empty() {
         Ok(())
@@ -132,8 +138,12 @@ impl Core {
             return Ok(contact);
         }
         contact.updated_at = switchboard_domain::now();
+        let mut effects = Effects::none();
+        effects
+            .events
+            .extend(Event::contact_updated(&before, &contact));
         self.store
-            .update_contact(&contact, &Effects::none())
+            .update_contact(&contact, &effects)
             .await
             .map_err(conflict)?;
         Ok(contact)
@@ -155,7 +165,8 @@ impl Core {
                 "email": contact.email.as_ref().map(|x| x.as_str()),
                 "external_id": contact.external_id,
             }),
-        );
+        )
+        .with_event(Event::contact_deleted(&contact, switchboard_domain::now()));
         // The rows of the contact's files go with its messages; their bytes are removed after.
         let files = self.store.media_of_contact(p.org(), id).await?;
         self.store.delete_contact(p.org(), id, &effects).await?;

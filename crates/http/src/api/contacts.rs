@@ -6,14 +6,18 @@
 //! string, so `attr.plan=gold` and `attr.plan="gold"` are the same and `attr.n=5` is the number),
 //! `blocked=true|false`, `channel=<channel id>` (contacts with an identity there).
 //!
+//! Also: CSV import (`POST /v1/contacts/imports`) and export (`GET /v1/contacts/export`, same
+//! filters as the listing) in `transfer`, and merging two contacts in `merge`.
+//!
 //! A caller restricted to channels (API key or member) reads only contacts with an identity on
 //! its channels (others answer 404) and may not create, change, upsert or delete contacts
 //! (`403 channel_not_allowed`): contacts are organization-wide, see `core::contacts`.
 
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json as JsonOut, Router};
 use switchboard_core::{ContactKeyInput, Upserted};
 use switchboard_domain::{ChannelId, ContactId};
@@ -24,10 +28,16 @@ use crate::extract::{Caller, Json, Path};
 use crate::pagination::{PageOf, PageParams};
 use crate::{ApiError, AppState};
 
+pub mod merge;
 mod shapes;
+pub mod transfer;
 
+pub use merge::MergeRequest;
+use merge::merge_contact;
 pub(crate) use shapes::nullable;
 pub use shapes::{ContactRequest, ContactView, IdentityView};
+pub use transfer::{ImportReportView, RejectedRowView};
+use transfer::{export_contacts, import_contacts};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,6 +49,12 @@ pub fn router() -> Router<AppState> {
                 .delete(delete_contact),
         )
         .route("/v1/contacts/{id}/identities", get(list_identities))
+        .route("/v1/contacts/{id}/merge", post(merge_contact))
+        .route("/v1/contacts/export", get(export_contacts))
+        .route(
+            "/v1/contacts/imports",
+            post(import_contacts).layer(DefaultBodyLimit::max(transfer::IMPORT_BODY_LIMIT)),
+        )
         .route("/v1/contacts/by-phone/{phone}", put(upsert_by_phone))
         .route("/v1/contacts/by-email/{email}", put(upsert_by_email))
         .route(
