@@ -128,6 +128,7 @@ impl Modify for Security {
         api::webhook_endpoints::ping,
         api::webhook_deliveries::list_deliveries, api::webhook_deliveries::get_delivery,
         api::webhook_deliveries::replay_delivery, api::webhook_deliveries::replay_failed,
+        api::contacts::consent::list_consent, api::contacts::consent::record_consent,
         api::events::stream,
         api::media::upload_media, api::media::get_media, api::media::delete_media,
         api::media::download::media_content, api::media::download::download_media,

@@ -199,6 +199,7 @@ pub(crate) async fn merge(
     if found != 2 {
         return Err(StoreError::NotFound);
     }
+    crate::consent::merge(&mut tx, survivor.org_id, survivor.id, merged).await?;
     for sql in [
         "UPDATE messages SET contact_id = $1 WHERE org_id = $3 AND conversation_id IN
              (SELECT id FROM conversations WHERE contact_id = $2 AND org_id = $3)",

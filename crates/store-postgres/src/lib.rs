@@ -6,6 +6,7 @@
 mod api_keys;
 mod audit;
 mod channels;
+mod consent;
 mod contact_batch;
 mod contact_rows;
 mod contacts;

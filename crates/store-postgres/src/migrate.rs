@@ -30,6 +30,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_webhooks",
         include_str!("../migrations/0007_webhooks.sql"),
     ),
+    (
+        "0008_consent",
+        include_str!("../migrations/0008_consent.sql"),
+    ),
 ];
 
 /// PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN - 1).

@@ -98,6 +98,7 @@ pub(crate) fn merge(conn: &Connection, survivor: &Contact, merged: ContactId) ->
     };
     exists(to)?;
     exists(from)?;
+    crate::consent::merge(conn, survivor.org_id, survivor.id, merged)?;
     // Messages first: they are found through the conversations that still name `merged`.
     for sql in [
         "UPDATE messages SET contact_id = ?1 WHERE org_id = ?3 AND conversation_id IN

@@ -8,6 +8,7 @@ mod audit;
 mod channels;
 mod codec;
 mod connect;
+mod consent;
 mod contact_batch;
 mod contact_search;
 mod contacts;

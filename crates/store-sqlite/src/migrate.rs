@@ -40,6 +40,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_webhooks",
         include_str!("../migrations/0007_webhooks.sql"),
     ),
+    (
+        8,
+        "0008_consent",
+        include_str!("../migrations/0008_consent.sql"),
+    ),
 ];
 
 /// Applies every pending migration; returns the names of those applied now.
@@ -97,7 +102,8 @@ mod tests {
                 "0003_search",
                 "0004_media",
                 "0006_dispatch",
-                "0007_webhooks"
+                "0007_webhooks",
+                "0008_consent"
             ]
         );
         assert!(
@@ -111,7 +117,7 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 4, 6, 7]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 6, 7, 8]);
         // Numbers are handed out ahead of time, so a gap may stay open for a while; what matters
         // is that each version is its file's number and that they only increase.
         for pair in MIGRATIONS.windows(2) {

@@ -412,7 +412,8 @@ async fn migrate_alone_applies_each_migration_once() {
             "0003_search",
             "0004_media",
             "0006_dispatch",
-            "0007_webhooks"
+            "0007_webhooks",
+            "0008_consent"
         ]
     );
     assert!(

@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod channels;
+pub mod consent;
 pub mod contact_batch;
 pub mod contact_filters;
 pub mod contacts;
@@ -123,6 +124,9 @@ macro_rules! conformance_suite {
             }
             sessions {
                 session_create_find_expire_delete,
+            }
+            consent {
+                consent_round_trip_isolation_merge_and_delete,
             }
             webhooks {
                 webhook_endpoint_round_trip_page_update_delete,

@@ -9,6 +9,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod channels;
+pub mod consent;
 pub mod contacts;
 pub mod conversations;
 pub mod dispatch;
@@ -30,6 +31,7 @@ pub mod webhooks;
 pub use api_keys::{ApiKey, ApiKeyStore};
 pub use audit::{Actor, AuditEntry, AuditFilter, AuditStore};
 pub use channels::{Channel, ChannelDraft, ChannelFilter, ChannelStore};
+pub use consent::{Consent, ConsentStore, merge_consents};
 pub use contacts::{
     Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Identity, phone_of_address,
 };
@@ -81,6 +83,7 @@ pub trait Store:
     + EventStore
     + SearchStore
     + WebhookStore
+    + ConsentStore
     + DispatchStore
     + MediaStore
     + Send

@@ -7,6 +7,7 @@
 //! channels, and a duplicate's `existing_id` would reveal contacts they cannot see). They get
 //! `403 channel_not_allowed` on writes and `404` for contacts outside their channels.
 
+mod consent;
 mod csv_cells;
 mod export;
 mod fields;
@@ -22,6 +23,7 @@ use switchboard_store::{
 
 use crate::{Core, CoreError, CoreResult, Principal, audit};
 
+pub use consent::ConsentChange;
 pub use export::ExportColumns;
 pub use fields::ContactFields;
 pub use import::{ImportReport, ImportRequest, OnDuplicate, RejectedRow};

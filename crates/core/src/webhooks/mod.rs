@@ -32,6 +32,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "contact.updated",
     "contact.deleted",
     "contact.merged",
+    "contact.opted_in",
     "contact.opted_out",
     "template.status",
     "channel.status",

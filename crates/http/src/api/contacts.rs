@@ -28,10 +28,12 @@ use crate::extract::{Caller, Json, Path};
 use crate::pagination::{PageOf, PageParams};
 use crate::{ApiError, AppState};
 
+pub mod consent;
 pub mod merge;
 mod shapes;
 pub mod transfer;
 
+use consent::{list_consent, record_consent};
 pub use merge::MergeRequest;
 use merge::merge_contact;
 pub(crate) use shapes::nullable;
@@ -50,6 +52,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/contacts/{id}/identities", get(list_identities))
         .route("/v1/contacts/{id}/merge", post(merge_contact))
+        .route(
+            "/v1/contacts/{id}/consent",
+            get(list_consent).post(record_consent),
+        )
         .route("/v1/contacts/export", get(export_contacts))
         .route(
             "/v1/contacts/imports",

@@ -56,7 +56,11 @@ pub async fn defer_gives_the_attempt_back_and_counts_itself(s: Arc<dyn Store>) {
         (JobState::Ready, later, 0, 1, Some("sender busy"), None),
         "ready at run_at, the attempt given back, the deferral counted, the reason noted"
     );
-    assert_eq!(got.priority, j.priority + 1, "the first deferral lifts it one step");
+    assert_eq!(
+        got.priority,
+        j.priority + 1,
+        "the first deferral lifts it one step"
+    );
     assert_eq!(
         s.get_job(other.id).await.expect("other").state,
         JobState::Running,
@@ -98,7 +102,11 @@ pub async fn defer_gives_the_attempt_back_and_counts_itself(s: Arc<dyn Store>) {
         ),
         (JobState::Ready, 0, 4, Some("sender busy"))
     );
-    assert_eq!(got.priority, j.priority + 1, "only the first deferral lifts it");
+    assert_eq!(
+        got.priority,
+        j.priority + 1,
+        "only the first deferral lifts it"
+    );
 
     // The attempt budget is intact: a real failure still counts, a success finishes.
     let last = plus_secs(later, 600);
