@@ -97,25 +97,39 @@ impl TryFrom<AttemptRow> for WebhookAttempt {
 impl PgStore {
     pub(crate) async fn fan_out(&self, limit: u32) -> Result<usize> {
         let mut tx = self.begin().await?;
-        let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT id, org_id, kind, channel_id, payload::text AS payload, created_at FROM events
+        // Ids and organizations first: most events belong to organizations without an endpoint,
+        // and their payloads need not be read at all.
+        let heads: Vec<(Uuid, Uuid)> = sqlx::query_as(
+            "SELECT id, org_id FROM events
              WHERE NOT fanned_out ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
         )
         .bind(i64::from(limit))
         .fetch_all(&mut *tx)
         .await
         .map_err(db)?;
-        if rows.is_empty() {
+        if heads.is_empty() {
             return Ok(0);
         }
-        let events = rows
-            .into_iter()
-            .map(Event::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        let mut orgs: Vec<Uuid> = events.iter().map(|e| e.org_id.0).collect();
+        let ids: Vec<Uuid> = heads.iter().map(|(id, _)| *id).collect();
+        let mut orgs: Vec<Uuid> = heads.iter().map(|(_, org)| *org).collect();
         orgs.sort();
         orgs.dedup();
         let endpoints = crate::webhooks::enabled_endpoints(&mut tx, &orgs).await?;
+        let events = if endpoints.is_empty() {
+            Vec::new()
+        } else {
+            let rows: Vec<EventRow> = sqlx::query_as(
+                "SELECT id, org_id, kind, channel_id, payload::text AS payload, created_at
+                 FROM events WHERE id = ANY($1) ORDER BY id",
+            )
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+            rows.into_iter()
+                .map(Event::try_from)
+                .collect::<Result<Vec<_>>>()?
+        };
         let deliveries = deliveries_for(&events, &endpoints);
         for d in &deliveries {
             sqlx::query(&format!(
@@ -138,7 +152,6 @@ impl PgStore {
             .await
             .map_err(db)?;
         }
-        let ids: Vec<Uuid> = events.iter().map(|e| e.id.0).collect();
         sqlx::query("UPDATE events SET fanned_out = true WHERE id = ANY($1)")
             .bind(&ids)
             .execute(&mut *tx)
@@ -150,7 +163,7 @@ impl PgStore {
         };
         let woke = self.write_effects(&mut tx, &effects).await?;
         self.commit(tx, woke).await?;
-        Ok(events.len())
+        Ok(heads.len())
     }
 
     pub(crate) async fn delivery(&self, org: OrgId, id: Uuid) -> Result<WebhookDelivery> {

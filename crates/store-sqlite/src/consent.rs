@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, Row, params};
 use switchboard_domain::{ContactId, OrgId};
-use switchboard_store::{Consent, ConsentStore, Effects, Result, StoreError, merge_consents};
+use switchboard_store::{Consent, ConsentStore, Effects, Result, merge_consents};
 
 use crate::SqliteStore;
 use crate::codec::{get_opt_ts, get_parsed, get_ts, get_uuid, ms, opt_ms};
@@ -105,17 +105,7 @@ impl ConsentStore for SqliteStore {
     async fn put_consent(&self, c: &Consent, effects: &Effects) -> Result<()> {
         let c = c.clone();
         self.change(effects, move |conn| {
-            let n: i64 = conn
-                .prepare_cached("SELECT count(*) FROM contacts WHERE id = ?1 AND org_id = ?2")
-                .db()?
-                .query_row(
-                    params![c.contact_id.0.as_bytes(), c.org_id.0.as_bytes()],
-                    |r| r.get(0),
-                )
-                .db()?;
-            if n == 0 {
-                return Err(StoreError::NotFound);
-            }
+            crate::contact_batch::contact_exists(conn, c.org_id, c.contact_id)?;
             put(conn, &c)
         })
         .await

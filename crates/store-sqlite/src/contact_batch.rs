@@ -88,16 +88,8 @@ fn write_one(conn: &Connection, org: OrgId, w: &ContactWrite) -> Result<()> {
 pub(crate) fn merge(conn: &Connection, survivor: &Contact, merged: ContactId) -> Result<()> {
     let org = survivor.org_id.0.as_bytes();
     let (to, from) = (survivor.id.0.as_bytes(), merged.0.as_bytes());
-    let exists = |id: &[u8]| -> Result<()> {
-        let n: i64 = conn
-            .prepare_cached("SELECT count(*) FROM contacts WHERE id = ?1 AND org_id = ?2")
-            .db()?
-            .query_row(params![id, org], |r| r.get(0))
-            .db()?;
-        one_row(usize::try_from(n).unwrap_or(0))
-    };
-    exists(to)?;
-    exists(from)?;
+    contact_exists(conn, survivor.org_id, survivor.id)?;
+    contact_exists(conn, survivor.org_id, merged)?;
     crate::consent::merge(conn, survivor.org_id, survivor.id, merged)?;
     // Messages first: they are found through the conversations that still name `merged`.
     for sql in [
@@ -114,4 +106,14 @@ pub(crate) fn merge(conn: &Connection, survivor: &Contact, merged: ContactId) ->
             .db()?;
     }
     update(conn, survivor)
+}
+
+/// `NotFound` unless `id` is a contact of `org`.
+pub(crate) fn contact_exists(conn: &Connection, org: OrgId, id: ContactId) -> Result<()> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM contacts WHERE id = ?1 AND org_id = ?2")
+        .db()?
+        .query_row(params![id.0.as_bytes(), org.0.as_bytes()], |r| r.get(0))
+        .db()?;
+    one_row(usize::try_from(n).unwrap_or(0))
 }
