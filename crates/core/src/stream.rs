@@ -3,8 +3,8 @@
 //!
 //! Event ids are UUIDv7 (time-ordered), but on PostgreSQL a transaction that took its ids first can
 //! commit last, so a reader that only ever asks "after the last id I sent" could step over it.
-//! A [`StreamCursor`] therefore re-reads a short window behind its position and skips the ids it has
-//! already sent.
+//! A [`StreamCursor`] therefore re-reads, about once a second, a short window behind its position
+//! and skips the ids it has already sent.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -20,6 +20,10 @@ const LATE_COMMIT_MS: u64 = 5_000;
 /// Ids remembered to skip re-read events (far more than a window's worth at any real rate).
 const REMEMBERED: usize = 20_000;
 const BATCH: u32 = 200;
+/// Every how many reads the window behind the position is read again: re-reading it on every
+/// poll would read seconds of events (tens of thousands under heavy ingest) four times a second
+/// per stream, while a late commit is rare and seen within a second this way.
+const REREAD_EVERY: u32 = 4;
 
 /// Where a stream is: the newest id sent, and the ids sent recently.
 #[derive(Debug, Clone)]
@@ -31,6 +35,8 @@ pub struct StreamCursor {
     floor: Uuid,
     sent: VecDeque<Uuid>,
     sent_set: HashSet<Uuid>,
+    /// Reads so far, to re-read the window on every [`REREAD_EVERY`]th.
+    reads: u32,
 }
 
 impl StreamCursor {
@@ -43,6 +49,7 @@ impl StreamCursor {
             floor,
             sent: VecDeque::new(),
             sent_set: HashSet::new(),
+            reads: 0,
         }
     }
 
@@ -56,6 +63,16 @@ impl StreamCursor {
         let mut bytes = [0u8; 16];
         bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
         Uuid::from_bytes(bytes)
+    }
+
+    /// Where this read starts: the window behind the position now and then, else the position.
+    fn read_from(&mut self) -> Uuid {
+        self.reads = self.reads.wrapping_add(1);
+        if self.reads % REREAD_EVERY == 1 {
+            self.reread_from()
+        } else {
+            self.position
+        }
     }
 
     fn already_sent(&self, id: Uuid) -> bool {
@@ -93,7 +110,7 @@ impl Core {
             only_channels: restricted.then(|| p.channel_ids().to_vec()),
         };
         let contacts = p.has(Scope::ContactsRead);
-        let mut after = cursor.reread_from();
+        let mut after = cursor.read_from();
         let mut out = Vec::new();
         loop {
             let page = self
