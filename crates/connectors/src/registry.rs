@@ -78,9 +78,33 @@ struct Ops {
     build: BuildFn,
 }
 
-/// Builds a connector from a valid config, its secrets, the webhook secret and the HTTP client.
-type BuildFn =
-    fn(&Value, &Value, &str, reqwest::Client) -> Result<Arc<dyn Connector>, RegistryError>;
+/// Builds a connector from a valid config, its secrets and the channel's context.
+type BuildFn = fn(&Value, &Value, &BuildContext) -> Result<Arc<dyn Connector>, RegistryError>;
+
+/// What a connector gets from the hub beside its configuration.
+#[derive(Debug, Clone)]
+pub struct BuildContext {
+    /// The generated secret inbound webhooks are checked with (the verify token of Meta's
+    /// handshake, Telegram's `secret_token`).
+    pub webhook_secret: String,
+    /// The hub's shared HTTP client.
+    pub http: reqwest::Client,
+    /// The public URL of this channel's inbound hook (`{public_base_url}/hooks/{channel_id}`),
+    /// for providers that are told where to call back (Telegram's `setWebhook`, Twilio's
+    /// `StatusCallback`). `None` when the hub does not know its public address.
+    pub hook_url: Option<String>,
+}
+
+impl BuildContext {
+    /// A context without a public hook URL (tests, protocols that do not need one).
+    pub fn new(webhook_secret: impl Into<String>, http: reqwest::Client) -> Self {
+        Self {
+            webhook_secret: webhook_secret.into(),
+            http,
+            hook_url: None,
+        }
+    }
+}
 
 /// Every protocol this build knows, in display order.
 static PROTOCOLS: [ProtocolInfo; 2] = [whatsapp::CLOUD, whatsapp::BSP];
@@ -139,18 +163,16 @@ pub fn messages_per_second(name: &str, config: &Value) -> Option<u32> {
     protocol(name).map(|p| (p.ops.messages_per_second)(config))
 }
 
-/// The connector of a channel: `webhook_secret` is the generated secret inbound webhooks are
-/// checked with (the verify token of the WhatsApp handshake). Validates first.
+/// The connector of a channel (see [`BuildContext`]). Validates first.
 pub fn build(
     name: &str,
     config: &Value,
     secrets: &Value,
-    webhook_secret: &str,
-    http: reqwest::Client,
+    ctx: &BuildContext,
 ) -> Result<Arc<dyn Connector>, RegistryError> {
     let p = protocol(name).ok_or_else(|| RegistryError::UnknownProtocol(name.to_owned()))?;
     validate(name, config, secrets).map_err(RegistryError::Invalid)?;
-    (p.ops.build)(config, secrets, webhook_secret, http)
+    (p.ops.build)(config, secrets, ctx)
 }
 
 fn unknown(name: &str) -> String {

@@ -21,6 +21,10 @@ pub struct CoreSettings {
     pub webhook_allowed_ranges: Vec<ipnet::IpNet>,
     /// How long a signed media download link works.
     pub media_url_ttl_secs: u64,
+    /// The hub's external base URL (`https://hub.example.com`), for the callback URLs given to
+    /// providers (Telegram's webhook, Twilio's status callbacks) and their signature checks.
+    /// The server fills it from `[http] public_base_url`, else its own listen address.
+    pub public_base_url: Option<String>,
 }
 
 impl Default for CoreSettings {
@@ -34,6 +38,7 @@ impl Default for CoreSettings {
             webhook_allowed_ranges: Vec::new(),
             // Long enough to open a conversation's files, short enough that a leaked link dies.
             media_url_ttl_secs: 3600,
+            public_base_url: None,
         }
     }
 }

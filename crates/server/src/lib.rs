@@ -16,7 +16,7 @@ pub mod telemetry;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use switchboard_core::Core;
+use switchboard_core::{Core, CoreSettings};
 use switchboard_store::Store;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -34,6 +34,19 @@ pub async fn run(
     serve_with_store(config, store, listener, shutdown).await
 }
 
+/// `[core]` with the public base URL filled in: `[core]`'s own, else `[http]`'s, else the
+/// address the server listens on (right for a laptop, where providers are the local sandbox).
+fn core_settings(config: &Config, listener: &TcpListener) -> anyhow::Result<CoreSettings> {
+    let mut settings = config.core.clone();
+    if settings.public_base_url.is_none() {
+        settings.public_base_url = match &config.http.public_base_url {
+            Some(base) => Some(base.clone()),
+            None => Some(format!("http://{}", listener.local_addr()?)),
+        };
+    }
+    Ok(settings)
+}
+
 /// [`run`] on a store that is already open.
 pub async fn serve_with_store(
     config: Config,
@@ -42,7 +55,11 @@ pub async fn serve_with_store(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let master_key = master_key::load_for_serve(&config)?;
-    let core = Core::new(store.clone(), config.core.clone(), master_key);
+    let core = Core::new(
+        store.clone(),
+        core_settings(&config, &listener)?,
+        master_key,
+    );
     let core = with_media(core, &config);
     let app = switchboard_http::router(core.clone(), config.http.clone());
 

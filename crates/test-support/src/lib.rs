@@ -133,20 +133,25 @@ impl TestApp {
         // A random key per app, given to the server too, so both open what the other sealed.
         let (master_key, master_key_text) = switchboard_core::sealing::MasterKey::generate();
         let data_dir = tempfile::tempdir().expect("temp data dir");
-        let mut config = switchboard::Config {
-            data_dir: data_dir.path().to_path_buf(),
-            http: options.http.clone(),
-            core: options.core.clone(),
-            master_key: Some(Secret::new(master_key_text)),
-            ..Default::default()
-        };
-        config.jobs.enabled = false;
-        let core = Core::new(store.clone(), options.core.clone(), master_key);
-        let workers = switchboard::workers(&core, store.clone(), &config);
         let listener = tokio::net::TcpListener::bind(options.bind)
             .await
             .expect("bind test listener");
         let addr = listener.local_addr().expect("local addr");
+        // Providers (the sandbox) call back on the test server's own address.
+        let mut core_settings = options.core.clone();
+        core_settings
+            .public_base_url
+            .get_or_insert_with(|| format!("http://{addr}"));
+        let mut config = switchboard::Config {
+            data_dir: data_dir.path().to_path_buf(),
+            http: options.http.clone(),
+            core: core_settings.clone(),
+            master_key: Some(Secret::new(master_key_text)),
+            ..Default::default()
+        };
+        config.jobs.enabled = false;
+        let core = Core::new(store.clone(), core_settings, master_key);
+        let workers = switchboard::workers(&core, store.clone(), &config);
         let shutdown = tokio_util::sync::CancellationToken::new();
         tokio::spawn(switchboard::serve_with_store(
             config,

@@ -96,7 +96,7 @@ fn an_unknown_protocol_is_a_problem_of_protocol() {
     let problems = validate("telex", &json!({}), &json!({})).unwrap_err();
     assert_eq!(fields(&problems), ["protocol"]);
     assert!(problems[0].message.contains("whatsapp_cloud"));
-    let e = build("telex", &json!({}), &json!({}), "v", reqwest::Client::new())
+    let e = build("telex", &json!({}), &json!({}), &ctx("v"))
         .err()
         .unwrap();
     assert!(matches!(e, RegistryError::UnknownProtocol(_)));
@@ -130,13 +130,11 @@ fn bsp_needs_a_base_url_and_a_valid_header_name() {
 
 #[test]
 fn connectors_are_built_only_from_valid_configs() {
-    let http = reqwest::Client::new();
     let c = build(
         "whatsapp_cloud",
         &cloud_config(),
         &cloud_secrets(),
-        "verify",
-        http.clone(),
+        &ctx("verify"),
     )
     .unwrap();
     assert_eq!(c.provider(), "whatsapp_cloud");
@@ -148,7 +146,7 @@ fn connectors_are_built_only_from_valid_configs() {
         challenge: Some("42".into()),
     };
     assert_eq!(c.handshake(&query).unwrap(), "42");
-    let bad = build("whatsapp_cloud", &json!({}), &cloud_secrets(), "v", http)
+    let bad = build("whatsapp_cloud", &json!({}), &cloud_secrets(), &ctx("v"))
         .err()
         .unwrap();
     assert!(
@@ -156,4 +154,8 @@ fn connectors_are_built_only_from_valid_configs() {
             .contains("config.phone_number_id: is required"),
         "{bad}"
     );
+}
+
+fn ctx(webhook_secret: &str) -> BuildContext {
+    BuildContext::new(webhook_secret, reqwest::Client::new())
 }

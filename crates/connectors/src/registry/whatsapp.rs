@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use switchboard_domain::{ChannelKind, ContentKind};
 
 use super::check::{FieldError, Fields, str_of};
-use super::{Capabilities, FieldInfo, Ops, ProtocolInfo, RegistryError};
+use super::{BuildContext, Capabilities, FieldInfo, Ops, ProtocolInfo, RegistryError};
 use crate::connector::Connector;
 use crate::whatsapp_cloud::client::{
     ApiStyle, Auth, DEFAULT_API_VERSION, DEFAULT_BSP_KEY_HEADER, WhatsAppCloud, WhatsAppCloudConfig,
@@ -266,8 +266,7 @@ fn secret(secrets: &Value, key: &str) -> Secret {
 fn build_cloud(
     config: &Value,
     secrets: &Value,
-    webhook_secret: &str,
-    http: reqwest::Client,
+    ctx: &BuildContext,
 ) -> Result<Arc<dyn Connector>, RegistryError> {
     let config = defaults_cloud(config);
     let wa = WhatsAppCloudConfig {
@@ -283,17 +282,16 @@ fn build_cloud(
         waba_id: str_of(&config, "waba_id").map(str::to_owned),
         auth: Auth::Bearer(secret(secrets, "access_token")),
         app_secret: secret(secrets, "app_secret"),
-        verify_token: Secret::new(webhook_secret.to_owned()),
+        verify_token: Secret::new(ctx.webhook_secret.clone()),
         style: ApiStyle::Graph,
     };
-    Ok(Arc::new(WhatsAppCloud::new(wa, http)?))
+    Ok(Arc::new(WhatsAppCloud::new(wa, ctx.http.clone())?))
 }
 
 fn build_bsp(
     config: &Value,
     secrets: &Value,
-    webhook_secret: &str,
-    http: reqwest::Client,
+    ctx: &BuildContext,
 ) -> Result<Arc<dyn Connector>, RegistryError> {
     let config = defaults_bsp(config);
     let wa = WhatsAppCloudConfig {
@@ -310,8 +308,8 @@ fn build_bsp(
             key: secret(secrets, "api_key"),
         },
         app_secret: secret(secrets, "app_secret"),
-        verify_token: Secret::new(webhook_secret.to_owned()),
+        verify_token: Secret::new(ctx.webhook_secret.clone()),
         style: ApiStyle::Bsp,
     };
-    Ok(Arc::new(WhatsAppCloud::new(wa, http)?))
+    Ok(Arc::new(WhatsAppCloud::new(wa, ctx.http.clone())?))
 }

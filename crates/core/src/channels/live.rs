@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use switchboard_connectors::Connector;
-use switchboard_connectors::registry::{self, ProtocolInfo};
+use switchboard_connectors::registry::{self, BuildContext, ProtocolInfo};
 use switchboard_domain::{ChannelId, Scope, Timestamp};
 use switchboard_store::Channel;
 
@@ -54,14 +54,13 @@ impl Core {
         let key = self.master_key();
         let secrets = secrets::open_json(key, channel.id, Slot::Credentials, &channel.credentials)?;
         let webhook_secret = secrets::open_text(key, channel.id, &channel.webhook_secret)?;
-        let connector = registry::build(
-            &channel.protocol,
-            &channel.config,
-            &secrets,
-            &webhook_secret,
-            self.http().clone(),
-        )
-        .map_err(CoreError::internal)?;
+        let ctx = BuildContext {
+            webhook_secret,
+            http: self.http().clone(),
+            hook_url: self.hook_url(channel.id),
+        };
+        let connector = registry::build(&channel.protocol, &channel.config, &secrets, &ctx)
+            .map_err(CoreError::internal)?;
         let mut built = self.connectors.built.lock();
         // Keep the newest: a slower builder of an older version must not replace it.
         match built.get(&channel.id) {
@@ -71,6 +70,13 @@ impl Core {
             }
         }
         Ok(connector)
+    }
+
+    /// The public URL of a channel's inbound hook, when the hub knows its public address
+    /// (`[core] public_base_url`, which the server fills from `[http]` or its listen address).
+    pub fn hook_url(&self, id: ChannelId) -> Option<String> {
+        let base = self.settings.public_base_url.as_deref()?;
+        Some(format!("{}/hooks/{id}", base.trim_end_matches('/')))
     }
 
     /// The protocol of a channel (capabilities for content checks).
