@@ -15,6 +15,9 @@ use crate::SqliteStore;
 use crate::codec::{get_int, get_json, get_opt_ts, get_opt_uuid, get_ts, get_uuid, json, ms};
 use crate::error::DbResult;
 
+pub(crate) mod claim;
+use claim::claim;
+
 const JOB_COLUMNS: &str = "id, org_id, kind, payload, dedup_key, priority, run_at, attempts,
                            max_attempts, state, lease_owner, lease_until, last_error, created_at,
                            updated_at, deferrals";
@@ -76,49 +79,6 @@ pub(crate) fn insert(conn: &Connection, job: &NewJob) -> Result<EnqueueOutcome> 
     ])
     .db()?;
     Ok(EnqueueOutcome::Created(job.id))
-}
-
-fn claim(conn: &Connection, req: &ClaimRequest) -> Result<Vec<Job>> {
-    if req.limit == 0 {
-        return Ok(Vec::new());
-    }
-    let now = ms(req.now);
-    let lease_until = time::Duration::try_from(req.lease)
-        .ok()
-        .and_then(|lease| req.now.checked_add(lease))
-        .map(ms)
-        .ok_or_else(|| StoreError::msg("lease too long"))?;
-    // Kinds travel as one JSON array so the statement text (and its cached plan) never changes.
-    let kinds = (!req.kinds.is_empty()).then(|| json(&req.kinds));
-    let mut jobs = conn
-        .prepare_cached(&format!(
-            "UPDATE jobs SET state = 'running', lease_owner = ?1, lease_until = ?2,
-                             attempts = attempts + 1, updated_at = ?3
-             WHERE id IN (
-                 SELECT id FROM jobs
-                 WHERE ((state = 'ready' AND run_at <= ?3)
-                        OR (state = 'running' AND lease_until <= ?3))
-                   AND (?4 IS NULL OR kind IN (SELECT value FROM json_each(?4)))
-                 ORDER BY priority DESC, run_at, id
-                 LIMIT ?5)
-             RETURNING {JOB_COLUMNS}"
-        ))
-        .db()?
-        .query_map(
-            params![req.worker, lease_until, now, kinds, req.limit],
-            job_from_row,
-        )
-        .db()?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .db()?;
-    // RETURNING gives no order; hand jobs out in the order they were chosen.
-    jobs.sort_by(|a, b| {
-        b.priority
-            .cmp(&a.priority)
-            .then(a.run_at.cmp(&b.run_at))
-            .then(a.id.cmp(&b.id))
-    });
-    Ok(jobs)
 }
 
 fn finish_one(

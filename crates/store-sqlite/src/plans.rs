@@ -6,7 +6,7 @@ use rusqlite::Connection;
 
 use crate::{
     channels, contact_search, contacts, conversation_flow, conversations, events, identities,
-    ingest, messages, migrate,
+    ingest, jobs, messages, migrate,
 };
 
 /// The plan's detail lines for `sql`, with every parameter left unbound (NULL).
@@ -44,6 +44,10 @@ fn hot_paths_use_their_indexes() {
     let mut conn = Connection::open_in_memory().expect("memory db");
     migrate::run(&mut conn).expect("migrate");
     assert_uses(&conn, ingest::IS_STORED, "messages_channel_provider_id");
+    // The job claim: each step one index range, never a sort of the backlog.
+    assert_uses(&conn, jobs::claim::EXPIRED, "jobs_lease");
+    assert_uses(&conn, jobs::claim::NEXT_LEVEL, "jobs_claimable");
+    assert_uses(&conn, jobs::claim::DUE_AT_LEVEL, "jobs_claimable");
     assert_uses(&conn, ingest::REACT, "messages_channel_provider_id");
     assert_uses(
         &conn,

@@ -178,6 +178,7 @@ macro_rules! conformance_suite {
                 purge_done_jobs_frees_the_dedup_key,
                 payloads_and_errors_with_nul_round_trip,
                 claim_respects_run_at_kinds_priority_and_limit,
+                claim_passes_over_future_jobs_of_higher_priority,
                 finish_applies_done_retry_dead,
                 release_hands_back_without_counting,
                 redrive_by_ids_and_by_filter,

@@ -238,3 +238,36 @@ pub async fn release_hands_back_without_counting(s: Arc<dyn Store>) {
         "w1 lost it"
     );
 }
+
+/// Jobs deferred to a later slot wait at a higher priority; the due jobs below them must still be
+/// claimed, in order, and an expired lease is taken before either.
+pub async fn claim_passes_over_future_jobs_of_higher_priority(s: Arc<dyn Store>) {
+    let t = switchboard_domain::now();
+    let deferred: Vec<NewJob> = (0..300).map(|i| at("a", 1, plus_secs(t, 60 + i))).collect();
+    s.enqueue(&deferred).await.expect("enqueue deferred");
+    let late = at("a", 0, plus_secs(t, -1));
+    let early = at("a", 0, plus_secs(t, -2));
+    let urgent = at("a", 1, plus_secs(t, -1));
+    let crashed = at("a", -5, plus_secs(t, -100));
+    s.enqueue(&[late.clone(), early.clone(), urgent.clone(), crashed.clone()])
+        .await
+        .expect("enqueue due");
+    // A worker takes the lowest-priority job and dies with it.
+    let before = plus_secs(t, -40);
+    let taken = claim(&*s, "dead", &["a"], 4, before).await;
+    assert_eq!(ids(&taken), vec![crashed.id], "only it was due back then");
+
+    let got = claim(&*s, "w", &["a"], 10, t).await;
+    assert_eq!(
+        ids(&got),
+        vec![crashed.id, urgent.id, early.id, late.id],
+        "the expired lease, then due jobs by priority and due time; none of the deferred"
+    );
+    assert!(got.iter().all(|j| j.lease_owner.as_deref() == Some("w")));
+    assert_eq!(got[0].attempts, 2, "the expired claim counts an attempt");
+    assert!(claim(&*s, "w", &["a"], 10, t).await.is_empty());
+    let done: Vec<_> = got.iter().map(|j| (j.id, JobOutcome::Done)).collect();
+    assert_eq!(s.finish("w", &done, t).await.expect("finish"), 4);
+    let due_later = claim(&*s, "w", &["a"], 10, plus_secs(t, 61)).await;
+    assert_eq!(ids(&due_later), vec![deferred[0].id, deferred[1].id]);
+}
