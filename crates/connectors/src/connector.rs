@@ -10,7 +10,7 @@ use http::HeaderMap;
 
 use crate::inbound::{HandshakeQuery, InboundEvent, ParseError, VerifyError};
 use crate::media::FetchedMedia;
-use crate::outbound::{OutboundMessage, SendError, SendReceipt};
+use crate::outbound::{OutboundMessage, SendAction, SendError, SendReceipt};
 use crate::templates::TemplateManager;
 
 /// One channel's provider.
@@ -53,4 +53,31 @@ pub trait Connector: Send + Sync {
 
     /// Parses a verified webhook body into events.
     fn parse_webhook(&self, raw: &[u8]) -> Result<Vec<InboundEvent>, ParseError>;
+
+    /// Tells the provider where to deliver webhooks (the channel's hook URL and secret), for
+    /// providers configured by API rather than by hand (Telegram's `setWebhook`). `Ok(false)`
+    /// when there is nothing to register (the default, or no public hook URL is known).
+    async fn register_webhook(&self) -> Result<bool, SendError> {
+        Ok(false)
+    }
+
+    /// A cheap authenticated call proving the credentials work. The default lists one template,
+    /// for providers that have them.
+    async fn test_connection(&self) -> Result<(), SendError> {
+        match self.templates() {
+            Some(t) => t.list_templates(1, None).await.map(|_| ()),
+            None => Err(SendError::local(
+                SendAction::Rejected,
+                "unsupported_operation",
+                format!(
+                    "`{}` has no cheap authenticated call to test with",
+                    self.provider()
+                ),
+            )),
+        }
+    }
+
+    /// Called after a verified webhook's events were stored, for providers that expect an
+    /// answer to some of them (Telegram's `answerCallbackQuery` for button taps). Best effort.
+    async fn acknowledge(&self, _events: &[InboundEvent]) {}
 }

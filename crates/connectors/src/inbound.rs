@@ -81,6 +81,21 @@ pub struct InboundMessage {
     pub content: InboundContent,
     /// Errors the provider attached (e.g. why a message is unsupported).
     pub errors: Vec<ProviderErrorInfo>,
+    /// In a group chat, who of the group wrote (`from` is then the group itself, which is the
+    /// conversation); `None` in one-to-one chats.
+    pub participant: Option<Participant>,
+}
+
+/// A member of a group chat who wrote a message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Participant {
+    /// The provider's id of the person (Telegram user id).
+    pub id: String,
+    /// Their display name.
+    pub name: Option<String>,
+    /// Their public handle, when they have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
 }
 
 /// Whether a message was forwarded.

@@ -10,6 +10,7 @@ pub mod inbound;
 pub mod media;
 pub mod outbound;
 pub mod registry;
+pub mod telegram;
 pub mod templates;
 pub mod whatsapp_cloud;
 

@@ -44,6 +44,9 @@ pub enum ReceiptStatus {
     Accepted,
     /// WhatsApp template sends: held while Meta assesses the template's quality.
     HeldForQualityAssessment,
+    /// Already sent on: the provider reports no later statuses (Telegram), so its answer is the
+    /// `sent` status itself.
+    Sent,
     /// A state this code does not know, kept verbatim.
     Other(String),
 }

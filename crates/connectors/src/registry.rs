@@ -6,9 +6,11 @@
 //! (shown to admins), `secrets` is sealed by the caller and never shown again.
 
 mod check;
+mod telegram;
 mod whatsapp;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use switchboard_domain::{ChannelKind, ContentKind};
@@ -33,6 +35,10 @@ pub struct ProtocolInfo {
     pub secret_fields: &'static [FieldInfo],
     /// What the protocol can carry and do.
     pub capabilities: Capabilities,
+    /// The shortest spacing between two messages to the same recipient, when the provider
+    /// limits it (Telegram: about one message per second per chat); the dispatcher paces each
+    /// (channel, recipient) pair at it on top of the channel's own rate.
+    pub per_recipient_interval: Option<Duration>,
     /// The protocol's own checks and constructor.
     ops: Ops,
 }
@@ -107,7 +113,7 @@ impl BuildContext {
 }
 
 /// Every protocol this build knows, in display order.
-static PROTOCOLS: [ProtocolInfo; 2] = [whatsapp::CLOUD, whatsapp::BSP];
+static PROTOCOLS: [ProtocolInfo; 3] = [whatsapp::CLOUD, whatsapp::BSP, telegram::TELEGRAM];
 
 /// Why a connector could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +167,11 @@ pub fn account_of(name: &str, config: &Value) -> Option<String> {
 /// Sends per second the provider allows the channel (the dispatcher's limiter rate).
 pub fn messages_per_second(name: &str, config: &Value) -> Option<u32> {
     protocol(name).map(|p| (p.ops.messages_per_second)(config))
+}
+
+/// The spacing the provider needs between two messages to one recipient, if any.
+pub fn per_recipient_interval(name: &str) -> Option<Duration> {
+    protocol(name).and_then(|p| p.per_recipient_interval)
 }
 
 /// The connector of a channel (see [`BuildContext`]). Validates first.

@@ -126,6 +126,8 @@ pub(super) const CLOUD: ProtocolInfo = ProtocolInfo {
     config_fields: CLOUD_CONFIG,
     secret_fields: CLOUD_SECRETS,
     capabilities: CAPABILITIES,
+    // Meta's pair rate limit (131056) is enforced by Meta, not paced here yet (issue 7).
+    per_recipient_interval: None,
     ops: Ops {
         validate: validate_cloud,
         with_defaults: defaults_cloud,
@@ -142,6 +144,8 @@ pub(super) const BSP: ProtocolInfo = ProtocolInfo {
     config_fields: BSP_CONFIG,
     secret_fields: BSP_SECRETS,
     capabilities: CAPABILITIES,
+    // Meta's pair rate limit (131056) is enforced by Meta, not paced here yet (issue 7).
+    per_recipient_interval: None,
     ops: Ops {
         validate: validate_bsp,
         with_defaults: defaults_bsp,

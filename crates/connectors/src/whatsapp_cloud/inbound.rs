@@ -151,6 +151,7 @@ fn message_event(account: String, profile_name: Option<String>, m: WaMessage) ->
             click_id: r.ctwa_clid,
         }),
         errors: m.errors.iter().map(error_info).collect(),
+        participant: None,
         content: content::content(m.body),
     }
 }

@@ -142,7 +142,8 @@ fn message(
 }
 
 /// The connector's content serialized (`{"type": ..., ...}`), plus what the message says about
-/// itself beside its content when present: forwarding, the ad that led here, provider errors
+/// itself beside its content when present: forwarding, the ad that led here, the group member
+/// who wrote, provider errors
 /// (why a message is unsupported).
 fn content_json(m: &switchboard_connectors::InboundMessage) -> Value {
     let mut content = serde_json::to_value(&m.content).unwrap_or_else(|e| {
@@ -155,6 +156,10 @@ fn content_json(m: &switchboard_connectors::InboundMessage) -> Value {
         }
         if let Some(referral) = &m.referral {
             obj.insert("referral".into(), json!(referral));
+        }
+        // In a group the conversation is the group; who of it wrote is kept on the message.
+        if let Some(participant) = &m.participant {
+            obj.insert("participant".into(), json!(participant));
         }
         if !m.errors.is_empty() {
             let errors: Vec<Value> = m

@@ -32,6 +32,7 @@ fn message(id: &str, from: &str, content: InboundContent) -> InboundEvent {
         referral: None,
         content,
         errors: Vec::new(),
+        participant: None,
     }))
 }
 
