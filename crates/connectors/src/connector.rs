@@ -77,7 +77,8 @@ pub trait Connector: Send + Sync {
         }
     }
 
-    /// Called after a verified webhook's events were stored, for providers that expect an
-    /// answer to some of them (Telegram's `answerCallbackQuery` for button taps). Best effort.
-    async fn acknowledge(&self, _events: &[InboundEvent]) {}
+    /// Called after a webhook's button replies were stored (their provider message ids), for
+    /// providers that expect an answer to a tap (Telegram's `answerCallbackQuery`, which stops
+    /// the spinner on the customer's button). Best effort; the default does nothing.
+    async fn acknowledge_replies(&self, _provider_message_ids: &[String]) {}
 }

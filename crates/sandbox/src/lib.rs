@@ -23,6 +23,7 @@ mod messages;
 mod outbox;
 mod state;
 mod statuses;
+mod telegram;
 mod templates;
 mod webhooks;
 
@@ -124,5 +125,6 @@ fn router(state: Arc<AppState>) -> Router {
         .merge(customers::routes())
         .merge(webhooks::routes())
         .merge(account_routes::routes())
+        .merge(telegram::routes())
         .with_state(state)
 }

@@ -40,6 +40,8 @@ pub(crate) struct AppState {
     pub media: MediaStore,
     /// Message templates per WABA.
     pub templates: Templates,
+    /// The Telegram Bot API's bots, chats and updates.
+    pub telegram: crate::telegram::Telegram,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             statuses: Statuses::new(&config),
             media: MediaStore::new(&config),
             templates: Templates::new(&config),
+            telegram: crate::telegram::Telegram::new(shutdown.clone())?,
             accounts: RwLock::new(
                 config
                     .whatsapp

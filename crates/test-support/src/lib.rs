@@ -9,6 +9,7 @@ mod isolation;
 mod macros;
 mod receiver;
 mod sandbox;
+mod telegram;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub use client::{Auth, Call, TestResponse};
 pub use isolation::Recorded;
 pub use receiver::{Received, header, webhook_receiver};
 pub use sandbox::{ChannelFixture, SandboxHandle};
+pub use telegram::{TelegramBot, TelegramFixture};
 /// Re-exported for the test macro.
 pub use tokio;
 

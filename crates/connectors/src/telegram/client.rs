@@ -196,8 +196,8 @@ impl Connector for Telegram {
     }
 
     #[instrument(skip_all)]
-    async fn acknowledge(&self, events: &[InboundEvent]) {
-        inbound::answer_callbacks(self, events).await;
+    async fn acknowledge_replies(&self, provider_message_ids: &[String]) {
+        inbound::answer_callbacks(self, provider_message_ids).await;
     }
 }
 

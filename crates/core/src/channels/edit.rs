@@ -100,8 +100,12 @@ impl Core {
         channel.last_error_at = None;
         let details =
             json!({ "new_credentials": draft.credentials.is_some(), "account": channel.account });
-        self.save(p, channel, "channel.published", details, None)
-            .await
+        let info = self
+            .save(p, channel, "channel.published", details, None)
+            .await?;
+        // The new configuration may name another bot or host: tell the provider where to call.
+        let channel = self.register_webhook(info.channel).await?;
+        self.info(channel, None)
     }
 
     /// Stops sending and refuses inbound webhooks until enabled again.
@@ -152,13 +156,17 @@ impl Core {
             Slot::WebhookSecret,
             secret.as_bytes(),
         );
-        self.save(
-            p,
-            channel,
-            "channel.webhook_secret_regenerated",
-            json!({}),
-            Some(secret),
-        )
-        .await
+        let info = self
+            .save(
+                p,
+                channel,
+                "channel.webhook_secret_regenerated",
+                json!({}),
+                Some(secret.clone()),
+            )
+            .await?;
+        // Providers registered by API present the secret themselves: give them the new one.
+        let channel = self.register_webhook(info.channel).await?;
+        self.info(channel, Some(secret))
     }
 }

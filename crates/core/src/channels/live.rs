@@ -89,29 +89,47 @@ impl Core {
         })
     }
 
+    /// Tells the provider where to deliver the channel's webhooks, for protocols registered by
+    /// API (Telegram's `setWebhook` with the hook URL and the webhook secret). A registration
+    /// proves the credentials: the channel becomes active; a refusal is recorded as its error
+    /// (the channel itself is kept, so the admin can fix the credentials and publish again).
+    /// Returns the channel as it now is.
+    pub(crate) async fn register_webhook(&self, channel: Channel) -> CoreResult<Channel> {
+        if channel.status == switchboard_domain::ChannelStatus::Disabled {
+            return Ok(channel);
+        }
+        let connector = self.connector(&channel).await?;
+        let error = match connector.register_webhook().await {
+            Ok(false) => return Ok(channel),
+            Ok(true) => None,
+            Err(e) => {
+                tracing::warn!(channel_id = %channel.id, error = %e, "webhook registration refused");
+                Some(format!("webhook registration failed: {e}"))
+            }
+        };
+        let now = switchboard_domain::now();
+        self.store
+            .record_channel_health(channel.org_id, channel.id, error.as_deref(), now)
+            .await?;
+        Ok(self.store.get_channel(channel.org_id, channel.id).await?)
+    }
+
     pub(crate) fn forget_connector(&self, id: ChannelId) {
         self.connectors.built.lock().remove(&id);
     }
 
     /// Makes a cheap authenticated call to the provider with the published configuration (one
-    /// template listed) and records the outcome as the channel's health: active on success,
+    /// template listed, Telegram's `getMe` and `setWebhook`) and records the outcome as the channel's health: active on success,
     /// `error` with the provider's words otherwise (a disabled channel stays disabled).
     pub async fn test_channel(&self, p: &Principal, id: ChannelId) -> CoreResult<ConnectionTest> {
         p.require(Scope::ChannelsManage)?;
         let channel = self.channel_for(p, id).await?;
         let connector = self.connector(&channel).await?;
-        let outcome = match connector.templates() {
-            Some(t) => t
-                .list_templates(1, None)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            None => Err(format!(
-                "`{}` has no cheap authenticated call to test with",
-                channel.protocol
-            )),
-        };
-        let error = outcome.err();
+        let error = connector
+            .test_connection()
+            .await
+            .err()
+            .map(|e| e.to_string());
         self.store
             .record_channel_health(p.org(), id, error.as_deref(), switchboard_domain::now())
             .await?;

@@ -36,7 +36,7 @@ use crate::Core;
 use crate::media::outbound::ResolveError;
 use failure::Failure;
 use ownership::{DEFAULT_SENDER_LEASE, Ownership, Senders};
-use pacing::{Pace, Pacer};
+use pacing::{Pace, Pacer, PairLimit};
 
 /// The job kind.
 pub const DISPATCH_KIND: &str = "message.dispatch";
@@ -212,7 +212,14 @@ impl Dispatcher {
         {
             return self.media_failed(&message, &channel, e, run).await;
         }
-        match self.pacer.pace(run.job, channel.id, rate_of(&channel)) {
+        let pair = registry::per_recipient_interval(&channel.protocol).map(|interval| PairLimit {
+            to: &p.to,
+            interval,
+        });
+        match self
+            .pacer
+            .pace(run.job, channel.id, rate_of(&channel), pair)
+        {
             Pace::Wait(d) if !d.is_zero() => {
                 tokio::time::sleep(d).await;
                 // The lease may have needed renewing meanwhile; if it was lost (this node
@@ -239,7 +246,7 @@ impl Dispatcher {
         };
         let sent = connector.send(&outbound).await;
         match sent {
-            Ok(r) => receipt::record(&self.core, &message, &channel, &r.provider_message_id).await,
+            Ok(r) => receipt::record(&self.core, &message, &channel, &r).await,
             Err(e) => self.send_failed(&message, &channel, &e, run).await,
         }
     }

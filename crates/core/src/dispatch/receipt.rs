@@ -4,9 +4,11 @@
 
 use std::time::Duration;
 
+use switchboard_connectors::{ReceiptStatus, SendReceipt};
 use switchboard_domain::ChannelStatus;
+use switchboard_domain::MessageStatus;
 use switchboard_jobs::JobError;
-use switchboard_store::{Channel, Message, StoreError};
+use switchboard_store::{Channel, IngestBatch, Message, StatusReport, StoreError};
 
 use crate::Core;
 
@@ -21,8 +23,9 @@ pub(super) async fn record(
     core: &Core,
     message: &Message,
     channel: &Channel,
-    provider_message_id: &str,
+    receipt: &SendReceipt,
 ) -> Result<(), JobError> {
+    let provider_message_id = receipt.provider_message_id.as_str();
     let mut pauses = PAUSES.iter();
     loop {
         let at = switchboard_domain::now();
@@ -49,6 +52,9 @@ pub(super) async fn record(
         }
     }
     tracing::debug!(message_id = %message.id, provider_message_id, "message handed to the provider");
+    if receipt.status == ReceiptStatus::Sent {
+        sent(core, message, provider_message_id).await;
+    }
     // A send that works proves the channel works: clear an earlier error (once, not per message).
     if matches!(
         channel.status,
@@ -64,4 +70,27 @@ pub(super) async fn record(
         }
     }
     Ok(())
+}
+
+/// A provider that reports no statuses (Telegram) sent the message when it answered: `sent` is
+/// applied as a status from the provider would be, so the message and its events move on. A
+/// store error is only logged: the message was sent and its receipt is recorded; it stays
+/// `enqueued` in the view, which is wrong but not dangerous (nothing sends it again).
+async fn sent(core: &Core, message: &Message, provider_message_id: &str) {
+    let batch = IngestBatch {
+        messages: Vec::new(),
+        statuses: vec![StatusReport {
+            provider_message_id: provider_message_id.to_owned(),
+            status: MessageStatus::Sent,
+            at: switchboard_domain::now(),
+            error: None,
+        }],
+    };
+    if let Err(e) = core
+        .store
+        .ingest(message.org_id, message.channel_id, &batch)
+        .await
+    {
+        tracing::warn!(message_id = %message.id, error = %e, "could not mark the message sent");
+    }
 }

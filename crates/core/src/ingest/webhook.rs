@@ -6,7 +6,7 @@ use http::HeaderMap;
 use switchboard_connectors::Connector;
 use switchboard_connectors::inbound::HandshakeQuery;
 use switchboard_domain::{ChannelId, ChannelStatus};
-use switchboard_store::{Channel, IngestOutcome};
+use switchboard_store::{Channel, IngestBatch, IngestOutcome};
 
 use super::mapping::{Target, map_events};
 use crate::{Core, CoreError, CoreResult};
@@ -103,6 +103,7 @@ impl Core {
             self.store.ingest(channel.org_id, channel.id, batch).await?
         };
         self.proven_working(&channel).await;
+        acknowledge_replies(&connector, &mapped.batch);
         Ok(IngestReport {
             provider: connector.provider(),
             stored: outcome.stored.len(),
@@ -165,4 +166,20 @@ impl Core {
             tracing::warn!(channel_id = %channel.id.0, error = %e, "could not mark channel active");
         }
     }
+}
+
+/// Hands the stored batch's button replies to the connector for the providers that answer taps
+/// (Telegram), in the background: the provider's webhook is answered without waiting for it.
+fn acknowledge_replies(connector: &std::sync::Arc<dyn Connector>, batch: &IngestBatch) {
+    let replies: Vec<String> = batch
+        .messages
+        .iter()
+        .filter(|m| m.kind == "button_reply")
+        .map(|m| m.provider_message_id.clone())
+        .collect();
+    if replies.is_empty() {
+        return;
+    }
+    let connector = connector.clone();
+    tokio::spawn(async move { connector.acknowledge_replies(&replies).await });
 }

@@ -7,7 +7,7 @@ use subtle::ConstantTimeEq as _;
 
 use super::Telegram;
 use super::exchange;
-use crate::inbound::{InboundEvent, VerifyError};
+use crate::inbound::VerifyError;
 use crate::media::{FetchedMedia, sha256_hex};
 use crate::outbound::{SendAction, SendError};
 use crate::telegram::SECRET_HEADER;
@@ -78,14 +78,11 @@ fn mime_from_path(path: &str) -> &'static str {
     }
 }
 
-/// Answers every button tap among `events` (`answerCallbackQuery`), which stops the spinner on
-/// the customer's button. Best effort: a tap already stored must not fail for this.
-pub(super) async fn answer_callbacks(bot: &Telegram, events: &[InboundEvent]) {
-    for event in events {
-        let InboundEvent::Message(m) = event else {
-            continue;
-        };
-        let Some(id) = m.provider_message_id.strip_prefix("callback:") else {
+/// Answers every button tap among the stored messages (`answerCallbackQuery`), which stops the
+/// spinner on the customer's button. Best effort: a tap already stored must not fail for this.
+pub(super) async fn answer_callbacks(bot: &Telegram, provider_message_ids: &[String]) {
+    for key in provider_message_ids {
+        let Some(id) = key.strip_prefix("callback:") else {
             continue;
         };
         if let Err(e) = bot

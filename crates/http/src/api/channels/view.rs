@@ -113,6 +113,11 @@ fn instructions(protocol: &str, url: &str) -> Vec<String> {
             format!("Set the number's webhook URL at your provider to {url}."),
             "Give the provider the verify token if it asks for one; webhooks are checked with the channel's app_secret.".into(),
         ],
+        "telegram" => vec![
+            "Nothing to paste at Telegram: the hub calls setWebhook itself when the channel is created or published, when its secret is regenerated and on every connection test.".into(),
+            format!("Updates arrive at {url}, each checked against the webhook secret (X-Telegram-Bot-Api-Secret-Token)."),
+            "If the channel shows an error, check the bot_token from @BotFather and that the hub's public URL is reachable over HTTPS.".into(),
+        ],
         _ => vec![format!("Point the provider's webhooks at {url}.")],
     }
 }
