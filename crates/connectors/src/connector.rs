@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::HeaderMap;
 
 use crate::inbound::{HandshakeQuery, InboundEvent, ParseError, VerifyError};
-use crate::media::FetchedMedia;
+use crate::media::{AttachedFile, FetchedMedia, KeptFile};
 use crate::outbound::{OutboundMessage, SendAction, SendError, SendReceipt};
 use crate::templates::TemplateManager;
 
@@ -21,6 +21,24 @@ pub trait Connector: Send + Sync {
 
     /// Sends one message. Content the channel cannot carry is refused before any I/O.
     async fn send(&self, message: &OutboundMessage) -> Result<SendReceipt, SendError>;
+
+    /// Sends one message whose media are the `files` themselves (providers without a separate
+    /// upload, whose protocol says `media_upload: false`); answers what the provider kept of
+    /// them for re-sends. The default refuses: providers with uploads never get here.
+    async fn send_with_files(
+        &self,
+        _message: &OutboundMessage,
+        _files: &[AttachedFile],
+    ) -> Result<(SendReceipt, Vec<KeptFile>), SendError> {
+        Err(SendError::local(
+            SendAction::Rejected,
+            "unsupported_operation",
+            format!(
+                "`{}` takes files by upload, not with the message",
+                self.provider()
+            ),
+        ))
+    }
 
     /// Marks an inbound message read, optionally showing a typing indicator.
     async fn mark_read(&self, provider_message_id: &str, typing: bool) -> Result<(), SendError>;

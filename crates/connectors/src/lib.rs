@@ -16,7 +16,7 @@ pub mod whatsapp_cloud;
 
 pub use connector::Connector;
 pub use inbound::{InboundContent, InboundEvent, InboundMessage, ParseError, VerifyError};
-pub use media::FetchedMedia;
+pub use media::{AttachedFile, FetchedMedia, KeptFile};
 pub use outbound::{OutboundMessage, ReceiptStatus, SendAction, SendError, SendReceipt};
 pub use templates::TemplateManager;
 pub use whatsapp_cloud::client::http_client;

@@ -31,6 +31,37 @@ impl std::fmt::Debug for FetchedMedia {
     }
 }
 
+/// A hub file that travels inside the send itself, for providers without a separate upload
+/// (Telegram): the message's media source names it by `media_id`.
+#[derive(Clone)]
+pub struct AttachedFile {
+    /// The id the message's content uses for it (the hub's media id).
+    pub media_id: String,
+    pub bytes: Bytes,
+    pub mime_type: String,
+    pub filename: String,
+}
+
+impl std::fmt::Debug for AttachedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttachedFile")
+            .field("media_id", &self.media_id)
+            .field("mime_type", &self.mime_type)
+            .field("size", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the provider keeps of an attached file after the send: its own id, for re-sends
+/// without the bytes (Telegram's `file_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptFile {
+    /// The attached file's `media_id`.
+    pub media_id: String,
+    /// The provider's id for it.
+    pub provider_media_id: String,
+}
+
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

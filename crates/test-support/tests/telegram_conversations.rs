@@ -4,7 +4,11 @@
 //! paced per chat; the secret token, unexpected updates, button taps, edits, flood control,
 //! blocked users and bad credentials behave as PROVIDERS §3 says.
 
+mod media_support;
+
 use std::time::{Duration, Instant};
+
+use media_support::{Part, png, upload};
 
 use serde_json::{Value, json};
 use switchboard_test_support::{TelegramFixture, TestApp, both_backends};
@@ -270,5 +274,27 @@ both_backends! {
         let chat = bot.private_chat("Hal").await;
         bot.customer_writes(chat, "still reachable").await;
         assert_eq!(conversations(&app, &ch).await.len(), 1);
+    }
+
+    async fn a_hub_file_travels_with_the_message_once(app) {
+        let ch = app.telegram_channel().await;
+        let bot = app.sandbox().await.telegram_bot(ch.bot_id);
+        let chat = bot.private_chat("Ivy").await;
+        let up = upload(&app, &[Part::File("file", "r.png", "image/png", &png(300))]).await;
+        let media_id = up.assert_status(201)["id"].as_str().expect("media id").to_owned();
+        let first = send(&app, &ch, chat, json!({"type": "image", "media_id": media_id, "caption": "Your receipt"}), None).await;
+        let second = send(&app, &ch, chat, json!({"type": "image", "media_id": media_id}), None).await;
+        app.run_jobs_until_idle().await;
+        for id in [&first, &second] {
+            let m = message(&app, id).await;
+            assert_eq!(m["status"], "sent", "{m}");
+        }
+        let out = bot.outbox(chat).await;
+        assert_eq!(out.len(), 2);
+        // The bytes went up once (multipart); the second send named Telegram's file_id.
+        let largest = |m: &Value| m["photo"][1].clone();
+        assert_eq!(largest(&out[0])["file_size"], 300, "{}", out[0]);
+        assert_eq!(out[0]["caption"], "Your receipt");
+        assert_eq!(largest(&out[0])["file_id"], largest(&out[1])["file_id"]);
     }
 }

@@ -6,6 +6,7 @@
 
 mod exchange;
 mod inbound;
+mod upload;
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -19,7 +20,7 @@ use super::send;
 use super::wire::{self, User, WebhookInfo};
 use crate::connector::Connector;
 use crate::inbound::{HandshakeQuery, InboundEvent, ParseError, VerifyError};
-use crate::media::FetchedMedia;
+use crate::media::{AttachedFile, FetchedMedia, KeptFile};
 use crate::outbound::{OutboundMessage, ReceiptStatus, SendAction, SendError, SendReceipt};
 use exchange::Failure;
 
@@ -109,31 +110,48 @@ impl Telegram {
         exchange::decode(info)
     }
 
-    /// Sends one prepared call, following a group's move to a supergroup once.
-    async fn send_call(&self, mut call: send::Call) -> Result<SendReceipt, SendError> {
-        let result = match self
-            .invoke(call.method, &Value::Object(call.params.clone()))
-            .await
-        {
-            Ok(result) => result,
+    /// Sends one prepared call (with its files, if any), following a group's move to a
+    /// supergroup once.
+    async fn send_call(
+        &self,
+        mut call: send::Call,
+        files: &[AttachedFile],
+    ) -> Result<(SendReceipt, Vec<KeptFile>), SendError> {
+        let (result, kept) = match self.exchange_call(&call, files).await {
+            Ok(answer) => answer,
             Err(Failure {
                 error,
                 migrate_to: Some(new_chat),
             }) if error.code == CHAT_MIGRATED => {
                 tracing::info!(new_chat, "the group became a supergroup; sending there");
                 call.params.insert("chat_id".into(), json!(new_chat));
-                self.invoke(call.method, &Value::Object(call.params))
+                self.exchange_call(&call, files)
                     .await
                     .map_err(|f| f.error)?
             }
             Err(f) => return Err(f.error),
         };
         let sent: wire::Message = exchange::decode(result)?;
-        Ok(SendReceipt {
+        let receipt = SendReceipt {
             provider_message_id: wire::message_key(sent.chat.id, sent.message_id),
             status: ReceiptStatus::Sent,
             recipient_id: Some(sent.chat.id.to_string()),
-        })
+        };
+        Ok((receipt, kept))
+    }
+
+    async fn exchange_call(
+        &self,
+        call: &send::Call,
+        files: &[AttachedFile],
+    ) -> Result<(Value, Vec<KeptFile>), Failure> {
+        if files.is_empty() {
+            let result = self
+                .invoke(call.method, &Value::Object(call.params.clone()))
+                .await?;
+            return Ok((result, Vec::new()));
+        }
+        upload::send(self, call, files).await
     }
 }
 
@@ -145,7 +163,18 @@ impl Connector for Telegram {
 
     #[instrument(skip_all, fields(kind = message.content.content.kind().as_str()))]
     async fn send(&self, message: &OutboundMessage) -> Result<SendReceipt, SendError> {
-        self.send_call(send::call(message)?).await
+        self.send_call(send::call(message)?, &[])
+            .await
+            .map(|(r, _)| r)
+    }
+
+    #[instrument(skip_all, fields(kind = message.content.content.kind().as_str(), files = files.len()))]
+    async fn send_with_files(
+        &self,
+        message: &OutboundMessage,
+        files: &[AttachedFile],
+    ) -> Result<(SendReceipt, Vec<KeptFile>), SendError> {
+        self.send_call(send::call(message)?, files).await
     }
 
     async fn mark_read(&self, _provider_message_id: &str, _typing: bool) -> Result<(), SendError> {

@@ -205,13 +205,14 @@ impl Dispatcher {
             .await
             .map_err(|e| retry("building the connector", e))?;
         let mut content = content;
-        if let Err(e) = self
+        let files = match self
             .core
             .resolve_outbound_media(&channel, &*connector, &mut content.content)
             .await
         {
-            return self.media_failed(&message, &channel, e, run).await;
-        }
+            Ok(files) => files,
+            Err(e) => return self.media_failed(&message, &channel, e, run).await,
+        };
         let pair = registry::per_recipient_interval(&channel.protocol).map(|interval| PairLimit {
             to: &p.to,
             interval,
@@ -244,7 +245,17 @@ impl Dispatcher {
             content,
             callback_data: Some(message.id.to_string()),
         };
-        let sent = connector.send(&outbound).await;
+        let sent = if files.is_empty() {
+            connector.send(&outbound).await
+        } else {
+            match connector.send_with_files(&outbound, &files).await {
+                Ok((receipt, kept)) => {
+                    self.core.keep_sent_files(&channel, &kept).await;
+                    Ok(receipt)
+                }
+                Err(e) => Err(e),
+            }
+        };
         match sent {
             Ok(r) => receipt::record(&self.core, &message, &channel, &r).await,
             Err(e) => self.send_failed(&message, &channel, &e, run).await,

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use switchboard_connectors::{Connector, SendError};
+use switchboard_connectors::registry;
+use switchboard_connectors::{AttachedFile, Connector, KeptFile, SendError};
 use switchboard_domain::content::{Content, Header, Media, TemplateComponent, TemplateParameter};
 use switchboard_domain::{ChannelId, MediaId};
 use switchboard_store::{Channel, MediaFile, MediaKind, ProviderUpload};
@@ -133,14 +134,19 @@ impl Core {
     }
 
     /// At dispatch: replaces every Switchboard media id in `content` with the provider's id for
-    /// `channel`, uploading the file first unless a valid upload is cached.
+    /// `channel`, uploading the file first unless a valid upload is cached. For protocols
+    /// without a separate upload (Telegram) an uncached file keeps its id and is answered as an
+    /// attachment, to travel with the message ([`Connector::send_with_files`]).
     pub async fn resolve_outbound_media(
         &self,
         channel: &Channel,
         connector: &dyn Connector,
         content: &mut Content,
-    ) -> Result<(), ResolveError> {
+    ) -> Result<Vec<AttachedFile>, ResolveError> {
         let org = channel.org_id;
+        let uploads =
+            registry::protocol(&channel.protocol).is_none_or(|p| p.capabilities.media_upload);
+        let mut attached = Vec::new();
         for (kind, m) in media_refs(content) {
             let Some(id) = switchboard_id(m) else {
                 continue;
@@ -152,13 +158,81 @@ impl Core {
                 }
                 Err(e) => return Err(ResolveError::Retry(e.to_string())),
             };
-            let provider_id = self.provider_media_id(channel, connector, &media).await?;
-            m.media_id = Some(provider_id);
             if kind == MediaKind::Document && m.filename.is_none() {
                 m.filename = media.filename.clone();
             }
+            if uploads {
+                m.media_id = Some(self.provider_media_id(channel, connector, &media).await?);
+            } else if let Some(kept) = self.cached_upload(channel, &media).await? {
+                m.media_id = Some(kept);
+            } else {
+                let bytes = self.media_bytes(&media).await?;
+                attached.push(AttachedFile {
+                    media_id: id.to_string(),
+                    bytes,
+                    mime_type: media.mime.clone(),
+                    filename: media
+                        .filename
+                        .clone()
+                        .unwrap_or_else(|| media.id.to_string()),
+                });
+            }
         }
-        Ok(())
+        Ok(attached)
+    }
+
+    /// Keeps what the provider kept of attached files (Telegram's `file_id`), so the next send
+    /// of the same file to the channel carries only the id. Not keeping it only costs sending
+    /// the bytes again.
+    pub async fn keep_sent_files(&self, channel: &Channel, kept: &[KeptFile]) {
+        let now = switchboard_domain::now();
+        for k in kept {
+            let Ok(media_id) = k.media_id.parse::<MediaId>() else {
+                continue;
+            };
+            let upload = ProviderUpload {
+                media_id,
+                channel_id: channel.id,
+                provider_media_id: k.provider_media_id.clone(),
+                uploaded_at: now,
+                expires_at: now + time::Duration::days(UPLOAD_KEPT_DAYS),
+            };
+            if let Err(e) = self
+                .store
+                .put_provider_upload(channel.org_id, &upload)
+                .await
+            {
+                tracing::warn!(media_id = %media_id, error = %e, "could not keep the provider's file id");
+            }
+        }
+    }
+
+    async fn cached_upload(
+        &self,
+        channel: &Channel,
+        media: &MediaFile,
+    ) -> Result<Option<String>, ResolveError> {
+        let now = switchboard_domain::now();
+        let cached = self
+            .store
+            .provider_upload(channel.org_id, media.id, channel.id, now)
+            .await
+            .map_err(|e| ResolveError::Retry(e.to_string()))?;
+        Ok(cached.map(|u| u.provider_media_id))
+    }
+
+    async fn media_bytes(&self, media: &MediaFile) -> Result<bytes::Bytes, ResolveError> {
+        let storage = self
+            .media_storage()
+            .map_err(|e| ResolveError::Retry(e.to_string()))?;
+        match storage.read(&media.storage_key).await {
+            Ok(b) => Ok(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ResolveError::Gone(format!(
+                "media {} has no file",
+                media.id
+            ))),
+            Err(e) => Err(ResolveError::Retry(format!("reading media: {e}"))),
+        }
     }
 
     async fn provider_media_id(
@@ -182,28 +256,11 @@ impl Core {
         connector: &dyn Connector,
         media: &MediaFile,
     ) -> Result<String, ResolveError> {
-        let now = switchboard_domain::now();
-        let cached = self
-            .store
-            .provider_upload(channel.org_id, media.id, channel.id, now)
-            .await
-            .map_err(|e| ResolveError::Retry(e.to_string()))?;
-        if let Some(upload) = cached {
-            return Ok(upload.provider_media_id);
+        if let Some(cached) = self.cached_upload(channel, media).await? {
+            return Ok(cached);
         }
-        let storage = self
-            .media_storage()
-            .map_err(|e| ResolveError::Retry(e.to_string()))?;
-        let bytes = match storage.read(&media.storage_key).await {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(ResolveError::Gone(format!(
-                    "media {} has no file",
-                    media.id
-                )));
-            }
-            Err(e) => return Err(ResolveError::Retry(format!("reading media: {e}"))),
-        };
+        let now = switchboard_domain::now();
+        let bytes = self.media_bytes(media).await?;
         let filename = media
             .filename
             .clone()
