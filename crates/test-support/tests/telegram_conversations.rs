@@ -297,4 +297,26 @@ both_backends! {
         assert_eq!(out[0]["caption"], "Your receipt");
         assert_eq!(largest(&out[0])["file_id"], largest(&out[1])["file_id"]);
     }
+
+    async fn a_refused_registration_keeps_the_channel_in_error(app) {
+        let sandbox = app.sandbox().await;
+        let (bot_id, token) = sandbox.create_telegram_bot().await;
+        let res = app.post_json("/v1/channels", json!({
+            "name": "Wrong bot", "protocol": "telegram",
+            "config": {"base_url": format!("{}/telegram", sandbox.base_url())},
+            "secrets": {"bot_token": format!("{bot_id}:AAwrongwrongwrong")},
+        })).await;
+        let created = res.assert_status(201).clone();
+        assert_eq!(created["status"], "error", "{created}");
+        let error = created["last_error"].as_str().expect("last_error");
+        assert!(error.contains("webhook registration failed") && error.contains("401"), "{error}");
+        assert!(!res.text.contains("AAwrongwrongwrong"), "the token is never answered");
+        assert!(sandbox.telegram_bot(bot_id).info().await["webhook_url"].is_null());
+        // The right token published: registered, active.
+        let path = format!("/v1/channels/{}", created["id"].as_str().expect("id"));
+        app.patch_json(&path, json!({"secrets": {"bot_token": token}})).await.assert_status(200);
+        let published = app.post_json(&format!("{path}/publish"), json!({})).await;
+        assert_eq!(published.assert_status(200)["status"], "active");
+        assert!(sandbox.telegram_bot(bot_id).info().await["webhook_url"].is_string());
+    }
 }

@@ -162,3 +162,50 @@ fn build(
     };
     Ok(Arc::new(Telegram::new(telegram, ctx.http.clone())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{account_of, per_recipient_interval, protocol, validate};
+    use super::*;
+
+    #[test]
+    fn a_bot_token_is_the_whole_setup() {
+        let secrets = json!({"bot_token": "123456789:AAH-x_Yz"});
+        validate("telegram", &json!({}), &secrets).unwrap();
+        let full = with_defaults(&json!({"bot_username": "@acme_bot"}));
+        assert_eq!(full["base_url"], API_ROOT);
+        assert_eq!(full["messages_per_second"], 30);
+        assert_eq!(account_of("telegram", &full).as_deref(), Some("acme_bot"));
+        assert_eq!(
+            per_recipient_interval("telegram"),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(per_recipient_interval("whatsapp_cloud"), None);
+        let p = protocol("telegram").unwrap();
+        assert!(!p.capabilities.carries(ContentKind::Template));
+        assert!(p.capabilities.carries(ContentKind::ReplyButtons));
+    }
+
+    #[test]
+    fn bad_tokens_and_names_are_reported_by_field() {
+        let problems = validate(
+            "telegram",
+            &json!({"bot_username": "ab", "base_url": "ftp://x", "extra": 1}),
+            &json!({"bot_token": "not a token"}),
+        )
+        .unwrap_err();
+        let mut fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [
+                "config.base_url",
+                "config.bot_username",
+                "config.extra",
+                "secrets.bot_token"
+            ]
+        );
+        let missing = validate("telegram", &json!({}), &json!({})).unwrap_err();
+        assert_eq!(missing[0].field, "secrets.bot_token");
+    }
+}

@@ -20,7 +20,10 @@ fn fields(problems: &[FieldError]) -> Vec<&str> {
 #[test]
 fn both_whatsapp_protocols_are_listed_with_their_fields() {
     let names: Vec<&str> = protocols().iter().map(|p| p.name).collect();
-    assert_eq!(names, ["whatsapp_cloud", "whatsapp_bsp"]);
+    assert!(
+        names.starts_with(&["whatsapp_cloud", "whatsapp_bsp"]),
+        "{names:?}"
+    );
     let cloud = protocol("whatsapp_cloud").unwrap();
     assert_eq!(cloud.kind, ChannelKind::Whatsapp);
     assert!(cloud.capabilities.carries(ContentKind::Template));

@@ -104,7 +104,7 @@ impl Core {
             .save(p, channel, "channel.published", details, None)
             .await?;
         // The new configuration may name another bot or host: tell the provider where to call.
-        let channel = self.register_webhook(info.channel).await?;
+        let channel = self.register_webhook(info.channel).await;
         self.info(channel, None)
     }
 
@@ -166,7 +166,7 @@ impl Core {
             )
             .await?;
         // Providers registered by API present the secret themselves: give them the new one.
-        let channel = self.register_webhook(info.channel).await?;
+        let channel = self.register_webhook(info.channel).await;
         self.info(channel, Some(secret))
     }
 }

@@ -93,25 +93,38 @@ impl Core {
     /// API (Telegram's `setWebhook` with the hook URL and the webhook secret). A registration
     /// proves the credentials: the channel becomes active; a refusal is recorded as its error
     /// (the channel itself is kept, so the admin can fix the credentials and publish again).
+    /// Best effort: the change that called it is already stored, so nothing here fails it.
     /// Returns the channel as it now is.
-    pub(crate) async fn register_webhook(&self, channel: Channel) -> CoreResult<Channel> {
+    pub(crate) async fn register_webhook(&self, channel: Channel) -> Channel {
         if channel.status == switchboard_domain::ChannelStatus::Disabled {
-            return Ok(channel);
+            return channel;
         }
-        let connector = self.connector(&channel).await?;
+        let connector = match self.connector(&channel).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(channel_id = %channel.id, error = %e, "no connector to register the webhook with");
+                return channel;
+            }
+        };
         let error = match connector.register_webhook().await {
-            Ok(false) => return Ok(channel),
+            Ok(false) => return channel,
             Ok(true) => None,
             Err(e) => {
                 tracing::warn!(channel_id = %channel.id, error = %e, "webhook registration refused");
                 Some(format!("webhook registration failed: {e}"))
             }
         };
+        let (org, id) = (channel.org_id, channel.id);
         let now = switchboard_domain::now();
-        self.store
-            .record_channel_health(channel.org_id, channel.id, error.as_deref(), now)
-            .await?;
-        Ok(self.store.get_channel(channel.org_id, channel.id).await?)
+        if let Err(e) = self
+            .store
+            .record_channel_health(org, id, error.as_deref(), now)
+            .await
+        {
+            tracing::warn!(channel_id = %id, error = %e, "could not record the registration");
+            return channel;
+        }
+        self.store.get_channel(org, id).await.unwrap_or(channel)
     }
 
     pub(crate) fn forget_connector(&self, id: ChannelId) {

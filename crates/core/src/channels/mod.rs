@@ -93,7 +93,7 @@ impl Core {
         };
         let effects = audit::effects(p, "channel.created", "channel", id, describe(&channel));
         self.store.create_channel(&channel, &effects).await?;
-        let channel = self.register_webhook(channel).await?;
+        let channel = self.register_webhook(channel).await;
         self.info(channel, Some(webhook_secret))
     }
 
