@@ -283,6 +283,8 @@ both_backends! {
         let up = upload(&app, &[Part::File("file", "r.png", "image/png", &png(300))]).await;
         let media_id = up.assert_status(201)["id"].as_str().expect("media id").to_owned();
         let first = send(&app, &ch, chat, json!({"type": "image", "media_id": media_id, "caption": "Your receipt"}), None).await;
+        // The second is sent after the first went out: run concurrently, either could go first.
+        app.run_jobs_until_idle().await;
         let second = send(&app, &ch, chat, json!({"type": "image", "media_id": media_id}), None).await;
         app.run_jobs_until_idle().await;
         for id in [&first, &second] {
