@@ -164,3 +164,18 @@ pub fn truncate_body(body: &[u8]) -> String {
     }
     text
 }
+
+/// The stable code of content the domain validator refuses.
+pub const INVALID_CONTENT: &str = "invalid_content";
+
+/// Runs the domain's content checks before any I/O; every problem is named in one refusal.
+pub fn check_content(content: &OutboundContent) -> Result<(), SendError> {
+    content.validate().map_err(|errors| {
+        let text = errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        SendError::local(SendAction::Rejected, INVALID_CONTENT, text)
+    })
+}

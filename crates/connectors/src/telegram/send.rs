@@ -10,10 +10,10 @@ use serde_json::{Map, Value, json};
 use switchboard_domain::content::{Content, Header, Media, MediaSource};
 
 use super::wire::message_id_of;
-use crate::outbound::{OutboundMessage, SendAction, SendError};
+use crate::outbound::{OutboundMessage, SendAction, SendError, check_content};
 
-/// The stable code of content that fails the neutral checks or Telegram's own limits.
-pub const INVALID_CONTENT: &str = "invalid_content";
+pub use crate::outbound::INVALID_CONTENT;
+
 /// The stable code of a content kind Telegram has no equivalent for.
 pub const UNSUPPORTED: &str = "unsupported_content";
 /// Telegram's limit on a callback button's data, in bytes.
@@ -42,14 +42,7 @@ pub fn chat_id(to: &str) -> Value {
 
 /// The call that sends `message`.
 pub fn call(message: &OutboundMessage) -> Result<Call, SendError> {
-    if let Err(errors) = message.content.validate() {
-        let text = errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(refuse(INVALID_CONTENT, text));
-    }
+    check_content(&message.content)?;
     let (method, mut params) = content(&message.content.content)?;
     params.insert("chat_id".into(), chat_id(&message.to));
     if let Some(reply_to) = &message.content.reply_to {

@@ -12,28 +12,16 @@ use super::super::send::{
     ListSection, Location, Media, MediaSource, MessageBody, Reaction, ReplyButton, ReplyContext,
     SendRequest, Text,
 };
-use crate::outbound::{OutboundMessage, SendAction, SendError};
+use crate::outbound::{OutboundMessage, SendAction, SendError, check_content};
 
 mod template;
 use template::template;
 
-/// The stable code of content the domain validator refuses.
-pub const INVALID_CONTENT: &str = "invalid_content";
+pub use crate::outbound::INVALID_CONTENT;
 
 /// Validates `message` and writes it as a Cloud API send body.
 pub fn send_request(message: &OutboundMessage) -> Result<SendRequest, SendError> {
-    if let Err(errors) = message.content.validate() {
-        let text = errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(SendError::local(
-            SendAction::Rejected,
-            INVALID_CONTENT,
-            text,
-        ));
-    }
+    check_content(&message.content)?;
     let body = body(&message.content.content).ok_or_else(|| {
         // Unreachable after `validate()` (it checks every media source), kept as a refusal
         // rather than a panic should the two ever disagree.
