@@ -76,6 +76,8 @@ pub struct Core {
     /// One provider upload at a time per (file, channel) on this node, so a campaign's
     /// concurrent dispatches of one file upload it once.
     media_uploads: Arc<media::outbound::UploadLocks>,
+    /// Which organizations' channels have meta-format endpoints (their webhooks are kept raw).
+    meta_endpoints: Arc<webhooks::raw::MetaEndpoints>,
 }
 
 impl Core {
@@ -94,6 +96,7 @@ impl Core {
             connectors: Arc::default(),
             media: None,
             media_uploads: Arc::default(),
+            meta_endpoints: Arc::default(),
         }
     }
 

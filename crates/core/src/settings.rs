@@ -19,6 +19,11 @@ pub struct CoreSettings {
     /// Address ranges customers' webhook URLs may reach although they are not public (the SSRF
     /// guard refuses loopback, private, link-local... otherwise). Tests allow `127.0.0.0/8`.
     pub webhook_allowed_ranges: Vec<ipnet::IpNet>,
+    /// Names the webhook client resolves itself before asking the system (empty: the system
+    /// resolver answers every name). Tests only: they have no DNS to make a name resolve to a
+    /// private address. Not read from the configuration.
+    #[serde(skip)]
+    pub webhook_hosts: switchboard_webhooks::StaticHosts,
     /// How long a signed media download link works.
     pub media_url_ttl_secs: u64,
     /// The hub's external base URL (`https://hub.example.com`), for the callback URLs given to
@@ -36,6 +41,7 @@ impl Default for CoreSettings {
             key_touch_interval_secs: 60,
             idempotency_lock_secs: 60,
             webhook_allowed_ranges: Vec::new(),
+            webhook_hosts: switchboard_webhooks::StaticHosts::default(),
             // Long enough to open a conversation's files, short enough that a leaked link dies.
             media_url_ttl_secs: 3600,
             public_base_url: None,

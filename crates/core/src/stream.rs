@@ -94,6 +94,15 @@ impl StreamCursor {
 }
 
 impl Core {
+    /// Changes whenever events of `org` have committed (on PostgreSQL, on any node): a stream
+    /// waits on it between reads, with a slower poll as the fallback.
+    pub fn event_wakeups(
+        &self,
+        org: switchboard_domain::OrgId,
+    ) -> tokio::sync::watch::Receiver<()> {
+        self.store.event_signal().subscribe(org)
+    }
+
     /// The next events `p` may see after `cursor` (oldest first), advancing it. Events of other
     /// channels than a restricted caller's, and events without a channel, are not theirs to see;
     /// contact events need `contacts:read`.
@@ -129,7 +138,8 @@ impl Core {
                 if cursor.already_sent(e.id.0) {
                     continue;
                 }
-                let visible = (!restricted || e.channel_id.is_some())
+                let visible = !e.is_internal()
+                    && (!restricted || e.channel_id.is_some())
                     && (contacts || !e.kind.starts_with("contact."));
                 cursor.remember(e.id.0);
                 if visible {

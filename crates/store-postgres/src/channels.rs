@@ -5,7 +5,7 @@
 
 use switchboard_domain::{ChannelId, ChannelKind, ChannelStatus, OrgId, Timestamp};
 use switchboard_store::{
-    Channel, ChannelDraft, ChannelFilter, ChannelStore, Effects, Page, PageRequest, Result,
+    Channel, ChannelDraft, ChannelFilter, ChannelStore, Effects, Event, Page, PageRequest, Result,
     StoreError,
 };
 use time::OffsetDateTime;
@@ -244,29 +244,39 @@ impl ChannelStore for PgStore {
         at: Timestamp,
     ) -> Result<()> {
         // An error keeps its message and time; success clears both. A disabled channel keeps its
-        // status either way: only an admin turns it back on.
-        let touched = sqlx::query(
-            "UPDATE channels SET
+        // status either way: only an admin turns it back on. The row lock of the inner SELECT
+        // makes the status read before the change the one this update replaced.
+        let mut tx = self.begin().await?;
+        let moved: Option<(String, String)> = sqlx::query_as(
+            "UPDATE channels c SET
                  status = CASE
-                     WHEN status = 'disabled' THEN status
+                     WHEN c.status = 'disabled' THEN c.status
                      WHEN $3::bytea IS NOT NULL THEN 'error'
                      ELSE 'active' END,
                  last_error = $3,
                  last_error_at = CASE WHEN $3::bytea IS NULL THEN NULL ELSE $4 END,
                  updated_at = $4
-             WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL",
+             FROM (SELECT id, status FROM channels
+                   WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE) old
+             WHERE c.id = old.id
+             RETURNING old.status, c.status",
         )
         .bind(org.0)
         .bind(id.0)
         .bind(error.map(str::as_bytes))
         .bind(at)
-        .execute(self.pool())
+        .fetch_optional(&mut *tx)
         .await
-        .map_err(db)?
-        .rows_affected();
-        if touched == 0 {
-            return Err(StoreError::NotFound);
+        .map_err(db)?;
+        let (before, after) = moved.ok_or(StoreError::NotFound)?;
+        if before != after {
+            let status =
+                |s: &str| ChannelStatus::parse(s).ok_or_else(|| corrupt("channel status", s));
+            let event =
+                Event::channel_status(org, id, status(&before)?, status(&after)?, error, at);
+            crate::events::insert(&mut tx, &[event]).await?;
         }
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 

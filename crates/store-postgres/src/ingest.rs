@@ -112,6 +112,7 @@ impl PgStore {
                 .await?;
         outcome.statuses_applied = applied;
         outcome.statuses_pending = pending;
+        new_events.extend(batch.events.iter().cloned());
         // Listings order events by id: fresh ids in the order assembled here make that the order
         // of the changes, as on SQLite, which writes them one message at a time.
         for e in &mut new_events {

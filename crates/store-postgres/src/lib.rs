@@ -45,7 +45,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres, Transaction};
-use switchboard_store::{Effects, Result, Store, StoreError};
+use switchboard_store::{Effects, EventSignal, Result, Store, StoreError};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
@@ -106,6 +106,8 @@ struct Inner {
     channel: String,
     /// Woken by the listener on every NOTIFY, and directly after a local commit that queued work.
     wake: Arc<Notify>,
+    /// Raised by the listener for an organization whenever any node committed events of it.
+    events: Arc<EventSignal>,
     /// Tells the listener task to stop (on `close()`, or when the last handle is dropped).
     shutdown: watch::Sender<bool>,
     listener: Mutex<Option<JoinHandle<()>>>,
@@ -169,14 +171,28 @@ impl PgStore {
         migrate::run(&pool, config.schema.as_deref()).await?;
 
         let channel = listener::channel_name(config.schema.as_deref());
+        // Named by the server exactly as the NOTIFY in `events::insert` names it.
+        let (events_channel,): (String,) =
+            sqlx::query_as(&format!("SELECT {}", events::EVENTS_CHANNEL_SQL))
+                .fetch_one(&pool)
+                .await
+                .map_err(db)?;
         let wake = Arc::new(Notify::new());
+        let events = Arc::new(EventSignal::default());
         let (shutdown, stop) = watch::channel(false);
-        let task = listener::spawn(options, channel.clone(), wake.clone(), stop);
+        let listening = listener::Listening {
+            jobs: channel.clone(),
+            events: events_channel,
+            workers: wake.clone(),
+            streams: events.clone(),
+        };
+        let task = listener::spawn(options, listening, stop);
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
                 channel,
                 wake,
+                events,
                 shutdown,
                 listener: Mutex::new(Some(task)),
             }),
@@ -256,6 +272,10 @@ impl PgStore {
             .await
             .map_err(db)?;
         Ok(())
+    }
+
+    pub(crate) fn event_signal_ref(&self) -> &EventSignal {
+        &self.inner.events
     }
 
     pub(crate) fn wake_local(&self) {

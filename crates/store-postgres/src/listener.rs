@@ -1,11 +1,15 @@
-//! The NOTIFY listener: one background task per store holds a `LISTEN` on the jobs channel and
-//! wakes this node's workers whenever any node commits new work. It reconnects after errors (with
-//! a pause) and ends when the store closes. Workers also poll, so a missed NOTIFY only delays work.
+//! The NOTIFY listener: one background task per store holds a `LISTEN` on the jobs channel and on
+//! the events channel. A job notification wakes this node's workers whenever any node commits new
+//! work; an event notification (its payload names the organization) wakes this node's live streams
+//! of that organization. It reconnects after errors (with a pause) and ends when the store closes.
+//! Workers and streams also poll, so a missed NOTIFY only delays them.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgNotification, PgPoolOptions};
+use switchboard_domain::OrgId;
+use switchboard_store::EventSignal;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
@@ -28,10 +32,45 @@ pub(crate) fn wake(notify: &Notify) {
     notify.notify_one();
 }
 
+/// What the listener listens to and whom it wakes.
+pub(crate) struct Listening {
+    /// The jobs channel; its notifications wake `workers`.
+    pub jobs: String,
+    /// The events channel (as the server names it, see `events::EVENTS_CHANNEL_SQL`); its
+    /// notifications raise `streams` for the organization they name.
+    pub events: String,
+    pub workers: Arc<Notify>,
+    pub streams: Arc<EventSignal>,
+}
+
+impl Listening {
+    fn on_notification(&self, n: &PgNotification) {
+        if n.channel() != self.events {
+            wake(&self.workers);
+            return;
+        }
+        // `<org id> <newest event id>`; anything else (an older node's format) wakes everyone.
+        let org = n
+            .payload()
+            .split(' ')
+            .next()
+            .and_then(|s| uuid::Uuid::parse_str(s).ok());
+        match org {
+            Some(org) => self.streams.raise(OrgId(org)),
+            None => self.streams.raise_all(),
+        }
+    }
+
+    /// Anything announced while the connection was down is lost: everyone looks for themselves.
+    fn missed(&self) {
+        wake(&self.workers);
+        self.streams.raise_all();
+    }
+}
+
 pub(crate) fn spawn(
     options: PgConnectOptions,
-    channel: String,
-    wake_up: Arc<Notify>,
+    listening: Listening,
     mut stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -44,7 +83,7 @@ pub(crate) fn spawn(
         while !*stop.borrow() {
             let ended = tokio::select! {
                 _ = stop.changed() => true,
-                ended = listen(&pool, &channel, &wake_up, reconnecting) => ended,
+                ended = listen(&pool, &listening, reconnecting) => ended,
             };
             reconnecting = true;
             if ended {
@@ -61,7 +100,7 @@ pub(crate) fn spawn(
 
 /// Listens until an error; returns true when the pool was closed (nothing left to do).
 /// `reconnecting` says whether an earlier connection was lost, with any NOTIFY sent meanwhile.
-async fn listen(pool: &sqlx::PgPool, channel: &str, wake_up: &Notify, reconnecting: bool) -> bool {
+async fn listen(pool: &sqlx::PgPool, to: &Listening, reconnecting: bool) -> bool {
     let mut listener = match PgListener::connect_with(pool).await {
         Ok(l) => l,
         Err(e) => {
@@ -69,22 +108,24 @@ async fn listen(pool: &sqlx::PgPool, channel: &str, wake_up: &Notify, reconnecti
             return false;
         }
     };
-    if let Err(e) = listener.listen(channel).await {
+    if let Err(e) = listener
+        .listen_all([to.jobs.as_str(), to.events.as_str()])
+        .await
+    {
         tracing::warn!(error = %e, "job listener cannot LISTEN; retrying");
         return false;
     }
-    // Anything announced while we were not listening is lost: let workers look for themselves.
     // Not on the first connection: nothing can have been missed before the store existed, and a
     // wake-up with no cause would only cost every worker a useless claim.
     if reconnecting {
-        wake(wake_up);
+        to.missed();
     }
     loop {
         match listener.try_recv().await {
-            Ok(Some(_)) => wake(wake_up),
+            Ok(Some(n)) => to.on_notification(&n),
             // The connection dropped and PgListener reconnects on the next call; notifications
-            // sent meanwhile are gone, hence the wake-up.
-            Ok(None) => wake(wake_up),
+            // sent meanwhile are gone.
+            Ok(None) => to.missed(),
             Err(sqlx::Error::PoolClosed) => return true,
             Err(e) => {
                 tracing::warn!(error = %e, "job listener lost its connection; reconnecting");

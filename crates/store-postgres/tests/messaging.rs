@@ -106,6 +106,7 @@ async fn a_webhook_then_a_reply_then_its_statuses() {
     let batch = IngestBatch {
         messages: vec![first.clone(), reaction, first.clone()],
         statuses: vec![],
+        events: Vec::new(),
     };
     let out = store.ingest(o, wa.id, &batch).await.unwrap();
     assert_eq!(out.stored.len(), 2);
@@ -192,6 +193,7 @@ async fn a_webhook_then_a_reply_then_its_statuses() {
     let batch = IngestBatch {
         messages: vec![],
         statuses: vec![read],
+        events: Vec::new(),
     };
     let out = store.ingest(o, sms.id, &batch).await.unwrap();
     assert_eq!((out.statuses_applied, out.statuses_pending), (0, 1));
@@ -215,6 +217,7 @@ async fn a_webhook_then_a_reply_then_its_statuses() {
             &IngestBatch {
                 messages: vec![],
                 statuses: vec![late],
+                events: Vec::new(),
             },
         )
         .await

@@ -45,6 +45,7 @@ async fn hot_paths_use_indexes() {
         let batch = IngestBatch {
             messages,
             statuses: vec![],
+            events: Vec::new(),
         };
         store.ingest(*o, *channel, &batch).await.unwrap();
     }
@@ -195,6 +196,7 @@ async fn concurrent_deliveries_make_each_row_once() {
             IngestBatch {
                 messages,
                 statuses: vec![],
+                events: Vec::new(),
             }
         };
         let sms_batch = IngestBatch {
@@ -204,6 +206,7 @@ async fn concurrent_deliveries_make_each_row_once() {
                 .map(|(i, from)| inbound(&format!("SM.{round}.{i}"), &format!("+{from}"), "hey"))
                 .collect(),
             statuses: vec![],
+            events: Vec::new(),
         };
         let (forward, backward) = (batch(true), batch(false));
         let (a, b, c) = tokio::join!(
@@ -298,6 +301,7 @@ async fn deliver(
                     let batch = IngestBatch {
                         messages,
                         statuses: vec![],
+                        events: Vec::new(),
                     };
                     store.ingest(o, channel, &batch).await
                 })

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use switchboard_domain::{ChannelId, ChannelKind, ChannelStatus, OrgId, Timestamp};
 use switchboard_store::{
-    Channel, ChannelDraft, ChannelFilter, ChannelStore, Effects, Page, PageRequest, Result,
+    Channel, ChannelDraft, ChannelFilter, ChannelStore, Effects, Event, Page, PageRequest, Result,
     StoreError,
 };
 
@@ -15,7 +15,7 @@ use crate::codec::{
     get_json, get_opt_json, get_opt_ts, get_parsed, get_ts, get_uuid, json, ms, opt_ms,
 };
 use crate::error::DbResult;
-use crate::{SqliteStore, one_row};
+use crate::{SqliteStore, events, one_row};
 
 const CHANNEL_COLUMNS: &str = "id, org_id, kind, protocol, name, status, last_error, last_error_at,
                                config, credentials, draft_config, draft_credentials,
@@ -167,11 +167,20 @@ fn health(
     org: OrgId,
     id: ChannelId,
     error: Option<&str>,
-    at: i64,
+    at: Timestamp,
 ) -> Result<()> {
+    let before: String = conn
+        .prepare_cached(
+            "SELECT status FROM channels WHERE id = ?1 AND org_id = ?2 AND deleted_at IS NULL",
+        )
+        .db()?
+        .query_row(params![id.0.as_bytes(), org.0.as_bytes()], |r| r.get(0))
+        .optional()
+        .db()?
+        .ok_or(StoreError::NotFound)?;
     // An error puts any channel but a disabled one in `error`; success makes a pending or erroring
     // channel active. Disabled stays disabled either way.
-    let changed = conn
+    let after: String = conn
         .prepare_cached(
             "UPDATE channels SET
                  status = CASE
@@ -181,12 +190,20 @@ fn health(
                  last_error = ?3,
                  last_error_at = CASE WHEN ?3 IS NOT NULL THEN ?4 ELSE NULL END,
                  updated_at = ?4
-             WHERE id = ?1 AND org_id = ?2 AND deleted_at IS NULL",
+             WHERE id = ?1 AND org_id = ?2 AND deleted_at IS NULL
+             RETURNING status",
         )
         .db()?
-        .execute(params![id.0.as_bytes(), org.0.as_bytes(), error, at])
+        .query_row(
+            params![id.0.as_bytes(), org.0.as_bytes(), error, ms(at)],
+            |r| r.get(0),
+        )
         .db()?;
-    one_row(changed)
+    if before != after {
+        let (from, to) = (parse_status(&before)?, parse_status(&after)?);
+        events::insert(conn, &Event::channel_status(org, id, from, to, error, at))?;
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -290,7 +307,7 @@ impl ChannelStore for SqliteStore {
         at: Timestamp,
     ) -> Result<()> {
         let error = error.map(str::to_owned);
-        self.write(move |conn| health(conn, org, id, error.as_deref(), ms(at)))
+        self.write(move |conn| health(conn, org, id, error.as_deref(), at))
             .await
     }
 

@@ -1,9 +1,11 @@
 //! Events: written with the change they describe (through [`crate::effects`] or by ingest and
 //! outbound acceptance), listed oldest first for webhook delivery and live streams.
 
+use std::cell::RefCell;
+
 use rusqlite::{Connection, Row, params};
 use switchboard_domain::{ChannelId, EventId, OrgId};
-use switchboard_store::{Event, EventFilter, EventStore, Page, PageRequest, Result};
+use switchboard_store::{Event, EventFilter, EventSignal, EventStore, Page, PageRequest, Result};
 
 use crate::SqliteStore;
 use crate::codec::{get_json, get_opt_uuid, get_ts, get_uuid, json, ms};
@@ -18,7 +20,47 @@ pub(crate) const LIST_EVENTS: &str =
        AND (?3 IS NULL OR kind IN (SELECT value FROM json_each(?3)))
        AND (?4 IS NULL OR channel_id IS NULL
             OR channel_id IN (SELECT unhex(value) FROM json_each(?4)))
+       AND kind <> 'provider.webhook'
      ORDER BY id LIMIT ?5";
+
+thread_local! {
+    /// On the writer thread: the organizations whose events the current batch wrote, so that
+    /// the writer raises their streams' signal once the batch committed. `None` elsewhere.
+    static WRITTEN: RefCell<Option<Vec<OrgId>>> = const { RefCell::new(None) };
+}
+
+/// Makes this thread (the writer) remember the organizations of the events it inserts.
+pub(crate) fn track_written() {
+    WRITTEN.with(|w| *w.borrow_mut() = Some(Vec::new()));
+}
+
+/// How many organizations are remembered now: a savepoint's mark.
+pub(crate) fn written_mark() -> usize {
+    WRITTEN.with(|w| w.borrow().as_ref().map_or(0, Vec::len))
+}
+
+/// Forgets what was remembered after `mark` (the unit that wrote it rolled back).
+pub(crate) fn forget_written_since(mark: usize) {
+    WRITTEN.with(|w| {
+        if let Some(orgs) = w.borrow_mut().as_mut() {
+            orgs.truncate(mark);
+        }
+    });
+}
+
+/// The organizations remembered since the last call, each once.
+pub(crate) fn take_written() -> Vec<OrgId> {
+    WRITTEN.with(|w| {
+        let mut orgs = w
+            .borrow_mut()
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        orgs.sort_unstable_by_key(|o| o.0);
+        orgs.dedup();
+        orgs
+    })
+}
 
 pub(crate) fn insert(conn: &Connection, e: &Event) -> Result<()> {
     // The conversation is kept beside the payload so that deleting a contact can delete the
@@ -43,6 +85,13 @@ pub(crate) fn insert(conn: &Connection, e: &Event) -> Result<()> {
         ms(e.created_at)
     ])
     .db()?;
+    WRITTEN.with(|w| {
+        if let Some(orgs) = w.borrow_mut().as_mut()
+            && orgs.last() != Some(&e.org_id)
+        {
+            orgs.push(e.org_id);
+        }
+    });
     Ok(())
 }
 
@@ -59,6 +108,10 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
 
 #[async_trait::async_trait]
 impl EventStore for SqliteStore {
+    fn event_signal(&self) -> &EventSignal {
+        self.event_signal_ref()
+    }
+
     async fn list_events(
         &self,
         org: OrgId,

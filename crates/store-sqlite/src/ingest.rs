@@ -88,7 +88,7 @@ pub(crate) fn ingest(
             }
         }
     }
-    for e in &events {
+    for e in events.iter().chain(&batch.events) {
         events::insert(conn, e)?;
     }
     Ok(out)

@@ -43,7 +43,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use rusqlite::Connection;
-use switchboard_store::{Effects, Result, Store, StoreError};
+use switchboard_store::{Effects, EventSignal, Result, Store, StoreError};
 use tokio::sync::Notify;
 
 use crate::read_pool::ReadPool;
@@ -96,6 +96,8 @@ struct Inner {
     reads: ReadPool,
     /// Wakes job workers in this process once an enqueue has committed.
     jobs_ready: Arc<Notify>,
+    /// Wakes live event streams once their organization's events have committed.
+    events: Arc<EventSignal>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -119,12 +121,14 @@ impl SqliteStore {
             .map(|_| connect::open_reader(config))
             .collect::<Result<Vec<_>>>()?;
         let jobs_ready = Arc::new(Notify::new());
-        let writer = Writer::spawn(conn, jobs_ready.clone())?;
+        let events = Arc::new(EventSignal::default());
+        let writer = Writer::spawn(conn, jobs_ready.clone(), events.clone())?;
         Ok(Self {
             inner: Arc::new(Inner {
                 writer,
                 reads: ReadPool::new(readers),
                 jobs_ready,
+                events,
             }),
         })
     }
@@ -145,6 +149,10 @@ impl SqliteStore {
     #[doc(hidden)]
     pub fn fail_next_commit_by_panicking(&self) {
         self.inner.writer.fail_next_commit_by_panicking();
+    }
+
+    pub(crate) fn event_signal_ref(&self) -> &EventSignal {
+        &self.inner.events
     }
 
     /// A unit of work on the writer that wakes nobody.

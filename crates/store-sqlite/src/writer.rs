@@ -10,10 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossbeam_channel::{Receiver, Sender};
 use rusqlite::Connection;
-use switchboard_store::{Result, StoreError};
+use switchboard_store::{EventSignal, Result, StoreError};
 use tokio::sync::{Notify, oneshot};
 
 use crate::error::DbResult;
+use crate::events;
 
 /// Enough to amortize an fsync over a burst of webhooks, small enough that the first caller of a
 /// batch does not wait long behind the last.
@@ -65,6 +66,7 @@ where
 /// Runs `work` so that its failure undoes only its own changes.
 fn in_savepoint<T>(conn: &Connection, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
     exec(conn, "SAVEPOINT unit")?;
+    let mark = events::written_mark();
     // A panicking unit must not take the writer (and every other caller) down with it.
     let result = catch_unwind(AssertUnwindSafe(|| work(conn)))
         .unwrap_or_else(|_| Err(StoreError::msg("unit of work panicked")));
@@ -76,6 +78,7 @@ fn in_savepoint<T>(conn: &Connection, work: impl FnOnce(&Connection) -> Result<T
         Err(e) => e,
     };
     // Undo this unit only; the other units of the batch keep their changes.
+    events::forget_written_since(mark);
     exec(conn, "ROLLBACK TO unit").and_then(|()| exec(conn, "RELEASE unit"))?;
     Err(failure)
 }
@@ -109,13 +112,19 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Starts the thread that owns `conn` (already configured and migrated).
-    pub(crate) fn spawn(conn: Connection, notify: Arc<Notify>) -> Result<Self> {
+    /// Its event signal is raised, after each commit, for the organizations whose events the
+    /// batch wrote.
+    pub(crate) fn spawn(
+        conn: Connection,
+        notify: Arc<Notify>,
+        signal: Arc<EventSignal>,
+    ) -> Result<Self> {
         let (tx, rx) = crossbeam_channel::unbounded();
         let fail_next_commit = Arc::new(AtomicBool::new(false));
         let fail = fail_next_commit.clone();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx, notify, fail))
+            .spawn(move || writer_loop(conn, rx, notify, signal, fail))
             .map_err(StoreError::other)?;
         Ok(Self {
             tx,
@@ -160,7 +169,14 @@ fn stopped() -> StoreError {
     StoreError::msg("the SQLite writer has stopped")
 }
 
-fn writer_loop(conn: Connection, rx: Receiver<Msg>, notify: Arc<Notify>, fail: Arc<AtomicBool>) {
+fn writer_loop(
+    conn: Connection,
+    rx: Receiver<Msg>,
+    notify: Arc<Notify>,
+    signal: Arc<EventSignal>,
+    fail: Arc<AtomicBool>,
+) {
+    events::track_written();
     let mut stops = Vec::new();
     loop {
         // Once asked to stop, drain without blocking and leave when the queue is empty.
@@ -183,7 +199,8 @@ fn writer_loop(conn: Connection, rx: Receiver<Msg>, notify: Arc<Notify>, fail: A
                 None
             };
         }
-        if !batch.is_empty() && run_batch(&conn, batch, &fail) {
+        let woke = !batch.is_empty() && run_batch(&conn, batch, &signal, &fail);
+        if woke {
             // Wake every worker waiting now, and leave a permit so that a worker about to wait
             // (it has just found the queue empty) returns at once instead of sleeping through its
             // poll interval: without it, work enqueued in that gap waits a whole interval.
@@ -198,7 +215,21 @@ fn writer_loop(conn: Connection, rx: Receiver<Msg>, notify: Arc<Notify>, fail: A
 }
 
 /// Runs one batch in one transaction; returns whether it committed work that wakes workers.
-fn run_batch(conn: &Connection, mut units: Vec<Box<dyn Unit>>, fail: &AtomicBool) -> bool {
+/// Once committed, the streams of the organizations whose events it wrote are woken; a failed
+/// batch's organizations are forgotten, not announced with the next batch.
+fn run_batch(
+    conn: &Connection,
+    mut units: Vec<Box<dyn Unit>>,
+    signal: &EventSignal,
+    fail: &AtomicBool,
+) -> bool {
+    let written = |committed: bool| {
+        for org in events::take_written() {
+            if committed {
+                signal.raise(org);
+            }
+        }
+    };
     if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {
         tracing::warn!(error = %e, units = units.len(), "SQLite BEGIN failed");
         answer_all(units, Err(&e));
@@ -209,6 +240,7 @@ fn run_batch(conn: &Connection, mut units: Vec<Box<dyn Unit>>, fail: &AtomicBool
         // Some errors (disk full, I/O) make SQLite roll the whole transaction back; the earlier
         // units' changes are gone with it, so nobody in this batch may be told "done".
         if conn.is_autocommit() {
+            written(false);
             tracing::error!("SQLite rolled a batch back by itself");
             answer_all(
                 units,
@@ -222,11 +254,13 @@ fn run_batch(conn: &Connection, mut units: Vec<Box<dyn Unit>>, fail: &AtomicBool
     }
     match exec(conn, "COMMIT") {
         Ok(()) => {
+            written(true);
             let wake = units.iter().any(|u| u.wakes());
             answer_all(units, Ok(()));
             wake
         }
         Err(e) => {
+            written(false);
             tracing::error!(error = %e, units = units.len(), "SQLite COMMIT failed");
             if !conn.is_autocommit() {
                 let _ = conn.execute_batch("ROLLBACK");

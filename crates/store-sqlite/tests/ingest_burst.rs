@@ -66,6 +66,7 @@ async fn concurrent_webhooks_store_every_message_once() {
             let batch = IngestBatch {
                 messages: (0..PER_WEBHOOK).map(|i| message(w, i)).collect(),
                 statuses: Vec::new(),
+                events: Vec::new(),
             };
             // Every other webhook is delivered twice, concurrently with the rest.
             let first = store.ingest(o.id, ch.id, &batch).await.unwrap();

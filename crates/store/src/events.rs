@@ -5,6 +5,12 @@
 //! Each kind's payload is built by ONE function here, so both backends (and `core`, for events it
 //! writes through [`crate::Effects`]) produce exactly the same events.
 
+mod signal;
+mod workflow;
+
+pub use signal::EventSignal;
+pub use workflow::{PROVIDER_WEBHOOK, TemplateReview};
+
 use serde_json::json;
 use switchboard_domain::{ChannelId, ContactId, EventId, MessageStatus, OrgId, Timestamp};
 
@@ -240,7 +246,12 @@ pub struct EventFilter {
 
 #[async_trait::async_trait]
 pub trait EventStore: Send + Sync {
-    /// Oldest first (ascending id): `page.after` resumes after the last event seen.
+    /// Raised for an organization once one of its events is committed (on PostgreSQL, by any
+    /// node): live streams wait on it, polling only as a fallback.
+    fn event_signal(&self) -> &EventSignal;
+
+    /// Oldest first (ascending id): `page.after` resumes after the last event seen. Internal
+    /// events ([`PROVIDER_WEBHOOK`]) are never listed.
     async fn list_events(
         &self,
         org: OrgId,

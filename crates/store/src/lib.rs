@@ -42,7 +42,7 @@ pub use conversations::{
 pub use dispatch::{DispatchStore, SenderLease};
 pub use effects::Effects;
 pub use error::StoreError;
-pub use events::{Event, EventFilter, EventStore};
+pub use events::{Event, EventFilter, EventSignal, EventStore, PROVIDER_WEBHOOK, TemplateReview};
 pub use idempotency::{IdempotencyBegin, IdempotencyKey, IdempotencyStore, StoredResponse};
 pub use jobs::{
     ClaimRequest, EnqueueOutcome, Job, JobFilter, JobOutcome, JobState, JobStore, NewJob,

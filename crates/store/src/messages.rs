@@ -141,6 +141,9 @@ pub struct StatusReport {
 pub struct IngestBatch {
     pub messages: Vec<InboundMessage>,
     pub statuses: Vec<StatusReport>,
+    /// Events recorded as they are, with the rest (template reviews, the raw body for
+    /// meta-format endpoints).
+    pub events: Vec<crate::Event>,
 }
 
 /// What [`MessageStore::ingest`] did.

@@ -156,8 +156,15 @@ impl WebhookEndpoint {
     /// Whether this endpoint receives `e`: enabled, a subscribed type (`family.*` included), and
     /// within its channel filter (an event without a channel passes a filter only when the
     /// endpoint has none).
+    ///
+    /// A `meta`-format endpoint receives only the providers' raw webhooks (internal
+    /// `provider.webhook` events) of its channels, whatever its types; a standard one never does.
     pub fn wants(&self, e: &crate::Event) -> bool {
-        let typed = self.event_types.is_empty()
+        if self.is_meta() != e.is_internal() {
+            return false;
+        }
+        let typed = e.is_internal()
+            || self.event_types.is_empty()
             || self.event_types.iter().any(|t| match t.strip_suffix(".*") {
                 Some(family) => e.kind.split('.').next() == Some(family),
                 None => *t == e.kind,
@@ -168,9 +175,19 @@ impl WebhookEndpoint {
     }
 }
 
+impl WebhookEndpoint {
+    /// Whether the endpoint takes the providers' raw payloads signed the provider's way.
+    pub fn is_meta(&self) -> bool {
+        self.format == "meta"
+    }
+}
+
 /// The Standard Webhooks body of an event: `{"type", "timestamp", "data"}`, `data` the event's
-/// payload with its id and channel.
+/// payload with its id and channel. A provider's raw webhook is sent exactly as it came.
 pub fn delivery_body(e: &crate::Event) -> String {
+    if let Some(raw) = e.raw_body() {
+        return raw.to_owned();
+    }
     let timestamp = e
         .created_at
         .format(&time::format_description::well_known::Rfc3339)

@@ -12,6 +12,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::guard::{AddressGuard, Refusal};
+use crate::hosts::StaticHosts;
 
 /// A receiver has this long to answer 2xx.
 pub const DEADLINE: Duration = Duration::from_secs(15);
@@ -78,17 +79,17 @@ struct NoAddress(String);
 
 struct GuardedResolver {
     guard: AddressGuard,
+    hosts: StaticHosts,
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let guard = self.guard.clone();
+        let (guard, hosts) = (self.guard.clone(), self.hosts.clone());
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await
-                .map_err(|_| Box::new(NoAddress(host.clone())) as Box<dyn StdError + Send + Sync>)?
-                .collect();
+            let found: Vec<SocketAddr> = hosts.lookup(&host).await.map_err(|_| {
+                Box::new(NoAddress(host.clone())) as Box<dyn StdError + Send + Sync>
+            })?;
             // Every address must pass: a name with one public and one private address would let
             // the connector fall back to the private one.
             for addr in &found {
@@ -114,6 +115,7 @@ impl Resolve for GuardedResolver {
 pub struct DeliveryClient {
     http: reqwest::Client,
     guard: AddressGuard,
+    hosts: StaticHosts,
 }
 
 impl std::fmt::Debug for DeliveryClient {
@@ -126,9 +128,16 @@ impl std::fmt::Debug for DeliveryClient {
 
 impl DeliveryClient {
     pub fn new(guard: AddressGuard) -> Self {
+        Self::with_hosts(guard, StaticHosts::default())
+    }
+
+    /// A client whose resolver answers the names of `hosts` itself (tests); every other name,
+    /// and every name in production, goes to the system resolver. The guard checks both alike.
+    pub fn with_hosts(guard: AddressGuard, hosts: StaticHosts) -> Self {
         let http = reqwest::Client::builder()
             .dns_resolver(Arc::new(GuardedResolver {
                 guard: guard.clone(),
+                hosts: hosts.clone(),
             }))
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
@@ -138,7 +147,7 @@ impl DeliveryClient {
             .user_agent(concat!("Switchboard-Webhooks/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the webhook client builds");
-        Self { http, guard }
+        Self { http, guard, hosts }
     }
 
     /// Checks a URL as an endpoint is saved: its form, and every address its host has now.
@@ -147,6 +156,7 @@ impl DeliveryClient {
         if let Some(host) = host {
             let resolver = GuardedResolver {
                 guard: self.guard.clone(),
+                hosts: self.hosts.clone(),
             };
             let name: Name = host
                 .parse()

@@ -5,10 +5,12 @@
 
 pub mod client;
 pub mod guard;
+pub mod hosts;
 pub mod schedule;
 pub mod signature;
 
 pub use client::{DeliveryClient, DeliveryError};
 pub use guard::{AddressGuard, Refusal};
+pub use hosts::StaticHosts;
 pub use schedule::RetrySchedule;
 pub use signature::{SecretError, WebhookSecret};

@@ -89,6 +89,24 @@ impl WebhookSecret {
     }
 }
 
+impl WebhookSecret {
+    /// The `X-Hub-Signature-256` value of a meta-format delivery: `sha256=` and the hex
+    /// HMAC-SHA256 of the body keyed with the secret's text form (`whsec_...`), which is what a
+    /// WhatsApp bot computes when that text is configured as its app secret.
+    pub fn hub_signature(&self, body: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.expose().as_bytes())
+            .expect("HMAC takes any key length");
+        mac.update(body);
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("sha256={hex}")
+    }
+}
+
 /// The `webhook-signature` header for the secrets in force (the current one first).
 pub fn signature_header(
     secrets: &[&WebhookSecret],

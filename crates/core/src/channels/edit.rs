@@ -80,6 +80,7 @@ impl Core {
     pub async fn publish_channel(&self, p: &Principal, id: ChannelId) -> CoreResult<ChannelInfo> {
         p.require(Scope::ChannelsManage)?;
         let mut channel = self.channel_for(p, id).await?;
+        let from = channel.status;
         let Some(draft) = channel.draft.take() else {
             return Err(CoreError::validation(
                 "draft",
@@ -101,7 +102,7 @@ impl Core {
         let details =
             json!({ "new_credentials": draft.credentials.is_some(), "account": channel.account });
         let info = self
-            .save(p, channel, "channel.published", details, None)
+            .save_status(p, channel, from, "channel.published", details, None)
             .await?;
         // The new configuration may name another bot or host: tell the provider where to call.
         let channel = self.register_webhook(info.channel).await;
@@ -115,8 +116,8 @@ impl Core {
         if channel.status == ChannelStatus::Disabled {
             return self.info(channel, None);
         }
-        channel.status = ChannelStatus::Disabled;
-        self.save(p, channel, "channel.disabled", json!({}), None)
+        let from = std::mem::replace(&mut channel.status, ChannelStatus::Disabled);
+        self.save_status(p, channel, from, "channel.disabled", json!({}), None)
             .await
     }
 
@@ -127,8 +128,8 @@ impl Core {
         if channel.status != ChannelStatus::Disabled {
             return self.info(channel, None);
         }
-        channel.status = ChannelStatus::Pending;
-        self.save(p, channel, "channel.enabled", json!({}), None)
+        let from = std::mem::replace(&mut channel.status, ChannelStatus::Pending);
+        self.save_status(p, channel, from, "channel.enabled", json!({}), None)
             .await
     }
 

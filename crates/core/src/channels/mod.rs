@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 use switchboard_connectors::registry::{self, FieldError};
 use switchboard_domain::{ChannelId, ChannelStatus, Name, Scope};
-use switchboard_store::{Channel, ChannelFilter, Page, PageRequest};
+use switchboard_store::{Channel, ChannelFilter, Event, Page, PageRequest};
 
 use crate::{Core, CoreError, CoreResult, Principal, audit};
 pub use live::ConnectionTest;
@@ -135,13 +135,39 @@ impl Core {
     async fn save(
         &self,
         p: &Principal,
+        channel: Channel,
+        action: &str,
+        details: Value,
+        revealed: Option<String>,
+    ) -> CoreResult<ChannelInfo> {
+        let from = channel.status;
+        self.save_status(p, channel, from, action, details, revealed)
+            .await
+    }
+
+    /// [`Core::save`] for a change that may move the channel's status from `from`: a
+    /// `channel.status` event is written with it when it did.
+    async fn save_status(
+        &self,
+        p: &Principal,
         mut channel: Channel,
+        from: ChannelStatus,
         action: &str,
         details: Value,
         revealed: Option<String>,
     ) -> CoreResult<ChannelInfo> {
         channel.updated_at = switchboard_domain::now();
-        let effects = audit::effects(p, action, "channel", channel.id, details);
+        let mut effects = audit::effects(p, action, "channel", channel.id, details);
+        if channel.status != from {
+            effects.events.push(Event::channel_status(
+                channel.org_id,
+                channel.id,
+                from,
+                channel.status,
+                None,
+                channel.updated_at,
+            ));
+        }
         self.store.update_channel(&channel, &effects).await?;
         self.info(channel, revealed)
     }

@@ -6,7 +6,9 @@ use serde_json::json;
 use switchboard_domain::{
     ConversationId, ConversationStatus, Priority, Scope, TeamId, Timestamp, UserId,
 };
-use switchboard_store::{Conversation, ConversationChange, ConversationEvent, Effects, StoreError};
+use switchboard_store::{
+    Conversation, ConversationChange, ConversationEvent, Effects, Event, StoreError,
+};
 
 use super::ConversationDetails;
 use crate::{Core, CoreError, CoreResult, Principal};
@@ -67,9 +69,12 @@ impl Core {
             return self.with_details(p, before).await;
         }
         let events = timeline(p, &before, &change, now);
+        let mut effects = Effects::none();
+        effects.events =
+            Event::conversation_changed(&before, &applied(&before, &change), p.actor(), now);
         let after = self
             .store
-            .change_conversation(p.org(), id, &change, &events, &Effects::none())
+            .change_conversation(p.org(), id, &change, &events, &effects)
             .await?;
         self.with_details(p, after).await
     }
@@ -100,6 +105,27 @@ impl Core {
         }
         Ok(())
     }
+}
+
+/// `before` with `change` applied, as the store will leave it: what the events describe.
+fn applied(before: &Conversation, change: &ConversationChange) -> Conversation {
+    let mut after = before.clone();
+    if let Some(s) = change.status {
+        after.status = s;
+    }
+    if let Some(t) = change.snoozed_until {
+        after.snoozed_until = t;
+    }
+    if let Some(x) = change.priority {
+        after.priority = x;
+    }
+    if let Some(a) = change.assignee {
+        after.assignee = a;
+    }
+    if let Some(t) = change.team {
+        after.team = t;
+    }
+    after
 }
 
 /// The snooze time, checked: required with `snoozed`, refused without it, in the future.

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use switchboard_connectors::InboundEvent;
 use switchboard_connectors::inbound::{Forwarded, InboundContent, StatusEvent};
 use switchboard_domain::{Address, ChannelId, ChannelKind, OrgId};
-use switchboard_store::{InboundMessage, IngestBatch, NewJob, StatusReport};
+use switchboard_store::{Event, InboundMessage, IngestBatch, NewJob, StatusReport, TemplateReview};
 
 use super::{render, status};
 
@@ -34,8 +34,9 @@ pub struct Skipped {
     pub raw: Option<Value>,
 }
 
-/// Something the provider told us that is only logged for now (template reviews, quality and
-/// tier changes, account notices, marketing preferences: issue 7 records them).
+/// Something the provider told us that is logged (template reviews, which are also recorded as
+/// `template.status` events; quality and tier changes, account notices, marketing preferences:
+/// issue 7 records them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     /// Worth a warning (errors, restrictions), not just information.
@@ -68,6 +69,26 @@ pub fn map_events(target: &Target<'_>, events: Vec<InboundEvent>) -> Mapped {
                 reason,
                 raw: Some(raw),
             }),
+            // Recorded as a `template.status` event (the business account's, so not checked
+            // against the channel's number), and logged like the other notices.
+            InboundEvent::TemplateStatus(t) => {
+                let review = TemplateReview {
+                    template_id: t.template_id.clone(),
+                    name: t.name.clone(),
+                    language: t.language.clone(),
+                    status: t.status.clone(),
+                    reason: t.reason.clone(),
+                    category: t.category.clone(),
+                };
+                let now = switchboard_domain::now();
+                out.batch.events.push(Event::template_status(
+                    target.org,
+                    target.channel,
+                    &review,
+                    now,
+                ));
+                out.notices.push(notice(InboundEvent::TemplateStatus(t)));
+            }
             other => out.notices.push(notice(other)),
         }
     }

@@ -6,7 +6,7 @@ use http::HeaderMap;
 use switchboard_connectors::Connector;
 use switchboard_connectors::inbound::HandshakeQuery;
 use switchboard_domain::{ChannelId, ChannelStatus};
-use switchboard_store::{Channel, IngestBatch, IngestOutcome};
+use switchboard_store::{Channel, Event, IngestBatch, IngestOutcome};
 
 use super::mapping::{Target, map_events};
 use crate::{Core, CoreError, CoreResult};
@@ -74,6 +74,8 @@ impl Core {
         };
         let mut mapped = map_events(&target, events);
         super::nul::scrub(&mut mapped.batch);
+        self.keep_raw(&channel, connector.provider(), raw, &mut mapped.batch)
+            .await?;
         for skip in &mapped.skipped {
             let raw = skip.raw.as_ref().map(|v| {
                 v.to_string()
@@ -97,11 +99,12 @@ impl Core {
         }
 
         let batch = &mapped.batch;
-        let outcome = if batch.messages.is_empty() && batch.statuses.is_empty() {
-            IngestOutcome::default()
-        } else {
-            self.store.ingest(channel.org_id, channel.id, batch).await?
-        };
+        let outcome =
+            if batch.messages.is_empty() && batch.statuses.is_empty() && batch.events.is_empty() {
+                IngestOutcome::default()
+            } else {
+                self.store.ingest(channel.org_id, channel.id, batch).await?
+            };
         self.proven_working(&channel).await;
         acknowledge_replies(&connector, &mapped.batch);
         Ok(IngestReport {
@@ -112,6 +115,34 @@ impl Core {
             statuses_pending: outcome.statuses_pending,
             skipped: mapped.skipped.len(),
         })
+    }
+
+    /// Adds the exact body to the batch, as an internal `provider.webhook` event, when a
+    /// meta-format endpoint covers the channel: it is then kept in the ingest's transaction and
+    /// forwarded through the delivery jobs like any event.
+    async fn keep_raw(
+        &self,
+        channel: &Channel,
+        provider: &str,
+        raw: &[u8],
+        batch: &mut IngestBatch,
+    ) -> CoreResult<()> {
+        if !self.keeps_raw_webhooks(channel.org_id, channel.id).await? {
+            return Ok(());
+        }
+        // The provider's envelope parsed, so it is JSON and therefore UTF-8.
+        let Ok(body) = std::str::from_utf8(raw) else {
+            tracing::warn!(channel_id = %channel.id.0, "raw webhook not UTF-8; not forwarded");
+            return Ok(());
+        };
+        batch.events.push(Event::provider_webhook(
+            channel.org_id,
+            channel.id,
+            provider,
+            body,
+            switchboard_domain::now(),
+        ));
+        Ok(())
     }
 
     /// Answers the provider's verification handshake: the challenge to echo back.

@@ -96,20 +96,32 @@ impl Deliverer {
             .core
             .endpoint_secrets(&endpoint, now)
             .map_err(|e| JobError::retry(e.to_string()))?;
-        let (id, ts) = (delivery.message_id(), now.unix_timestamp());
         let body = delivery.body.clone();
-        let signature = signature_header(
-            &secrets.iter().collect::<Vec<_>>(),
-            &id,
-            ts,
-            body.as_bytes(),
-        );
-        let headers = [
-            ("content-type", "application/json".to_owned()),
-            ("webhook-id", id),
-            ("webhook-timestamp", ts.to_string()),
-            ("webhook-signature", signature),
-        ];
+        let headers = if endpoint.is_meta() {
+            // The provider's own scheme, so a bot written for it verifies us unchanged. It has
+            // room for one signature: the current secret's, also during a rotation's overlap.
+            vec![
+                ("content-type", "application/json".to_owned()),
+                (
+                    "x-hub-signature-256",
+                    secrets[0].hub_signature(body.as_bytes()),
+                ),
+            ]
+        } else {
+            let (id, ts) = (delivery.message_id(), now.unix_timestamp());
+            let signature = signature_header(
+                &secrets.iter().collect::<Vec<_>>(),
+                &id,
+                ts,
+                body.as_bytes(),
+            );
+            vec![
+                ("content-type", "application/json".to_owned()),
+                ("webhook-id", id),
+                ("webhook-timestamp", ts.to_string()),
+                ("webhook-signature", signature),
+            ]
+        };
         let answer = self.client.post(&endpoint.url, &headers, body.into()).await;
         let mut log = WebhookAttempt {
             id: Uuid::now_v7(),

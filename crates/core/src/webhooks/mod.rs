@@ -6,6 +6,7 @@
 mod deliver;
 mod log;
 mod ping;
+pub(crate) mod raw;
 
 use std::time::Duration;
 
@@ -81,9 +82,10 @@ pub struct EndpointWithSecret {
 impl Core {
     /// The client that delivers to customers, guarded by the operator's allowed ranges.
     pub fn webhook_client(&self) -> DeliveryClient {
-        DeliveryClient::new(AddressGuard::new(
-            self.settings.webhook_allowed_ranges.clone(),
-        ))
+        DeliveryClient::with_hosts(
+            AddressGuard::new(self.settings.webhook_allowed_ranges.clone()),
+            self.settings.webhook_hosts.clone(),
+        )
     }
 
     pub async fn create_webhook_endpoint(
@@ -127,6 +129,7 @@ impl Core {
         self.store
             .create_webhook_endpoint(&endpoint, &effects)
             .await?;
+        self.forget_meta_endpoints(p.org());
         Ok(EndpointWithSecret {
             endpoint,
             secret: secret.expose(),
@@ -191,6 +194,7 @@ impl Core {
             json!({"url": e.url, "enabled": e.enabled, "event_types": e.event_types}),
         );
         self.store.update_webhook_endpoint(&e, &effects).await?;
+        self.forget_meta_endpoints(p.org());
         Ok(e)
     }
 
@@ -207,10 +211,11 @@ impl Core {
             id,
             json!({}),
         );
-        Ok(self
-            .store
+        self.store
             .delete_webhook_endpoint(p.org(), id, &effects)
-            .await?)
+            .await?;
+        self.forget_meta_endpoints(p.org());
+        Ok(())
     }
 
     /// A new secret; the current one keeps signing beside it for `overlap` (default a day), so

@@ -22,9 +22,10 @@ use uuid::Uuid;
 use crate::extract::{Caller, Query};
 use crate::{ApiError, AppState};
 
-/// How often an idle stream looks for new events; every node reads the shared store, so an
-/// event committed on one node reaches streams on all of them within this.
-const POLL: Duration = Duration::from_millis(250);
+/// How often an idle stream looks for new events when nothing woke it. Committed events wake
+/// their organization's streams at once (on PostgreSQL on every node, through LISTEN/NOTIFY), so
+/// this only bounds the delay after a lost notification or a late commit.
+const POLL: Duration = Duration::from_secs(1);
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/v1/events/stream", get(stream))
@@ -69,12 +70,15 @@ pub async fn stream(
         .map(str::to_owned)
         .collect();
     let mut cursor = StreamCursor::new(last.map(EventId));
+    // Subscribed before the first read: an event committed while it runs still wakes the stream.
+    let mut wakeups = s.core.event_wakeups(p.org());
+    wakeups.borrow_and_update();
     // Refuse at once (403, not an empty stream) when the caller may not read events at all.
     let first = s.core.next_events(&p, &mut cursor, &kinds).await?;
     let core = s.core.clone();
     let stream = futures::stream::unfold(
-        (first, cursor, false),
-        move |(mut pending, mut cursor, ended)| {
+        (first, cursor, wakeups, false),
+        move |(mut pending, mut cursor, mut wakeups, ended)| {
             let (core, p, kinds) = (core.clone(), p.clone(), kinds.clone());
             async move {
                 if ended {
@@ -94,9 +98,18 @@ pub async fn stream(
                             .id(e.id.0.to_string())
                             .event(e.kind.clone())
                             .data(data.to_string());
-                        return Some((Ok(event), (pending, cursor, false)));
+                        return Some((Ok(event), (pending, cursor, wakeups, false)));
                     }
-                    tokio::time::sleep(POLL).await;
+                    tokio::select! {
+                        woken = wakeups.changed() => {
+                            // The signal is gone only with the store: poll from here on.
+                            if woken.is_err() {
+                                tokio::time::sleep(POLL).await;
+                            }
+                        }
+                        () = tokio::time::sleep(POLL) => {}
+                    }
+                    wakeups.borrow_and_update();
                     match core.next_events(&p, &mut cursor, &kinds).await {
                         Ok(found) => pending = found,
                         Err(e) => {
@@ -104,7 +117,7 @@ pub async fn stream(
                             let event = SseEvent::default()
                                 .event("error")
                                 .data(json!({"code": e.code()}).to_string());
-                            return Some((Ok(event), (Vec::new(), cursor, true)));
+                            return Some((Ok(event), (Vec::new(), cursor, wakeups, true)));
                         }
                     }
                 }

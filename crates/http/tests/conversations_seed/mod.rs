@@ -53,6 +53,7 @@ pub async fn inbound(app: &TestApp, channel: Uuid, from: &str, text: &str) -> St
     let batch = IngestBatch {
         messages: vec![msg],
         statuses: Vec::new(),
+        events: Vec::new(),
     };
     let out = app
         .store

@@ -10,7 +10,10 @@ fn writer() -> (tempfile::TempDir, Writer) {
     let conn = Connection::open(dir.path().join("w.db")).unwrap();
     conn.execute_batch("CREATE TABLE t (v INTEGER PRIMARY KEY)")
         .unwrap();
-    (dir, Writer::spawn(conn, Arc::new(Notify::new())).unwrap())
+    (
+        dir,
+        Writer::spawn(conn, Arc::new(Notify::new()), Arc::default()).unwrap(),
+    )
 }
 
 fn insert(v: i64) -> impl FnOnce(&Connection) -> Result<i64> + Send + 'static {

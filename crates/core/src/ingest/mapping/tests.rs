@@ -272,7 +272,7 @@ fn events_for_another_account_are_skipped() {
 }
 
 #[test]
-fn account_notices_are_returned_not_stored() {
+fn template_reviews_are_recorded_as_events_and_logged() {
     let t = target();
     let mapped = map_events(
         &t,
@@ -286,7 +286,17 @@ fn account_notices_are_returned_not_stored() {
             category: None,
         })],
     );
-    assert_eq!(mapped.batch, IngestBatch::default());
+    assert!(mapped.batch.messages.is_empty() && mapped.batch.statuses.is_empty());
+    let [event] = mapped.batch.events.as_slice() else {
+        panic!("one event: {:?}", mapped.batch.events)
+    };
+    assert_eq!(
+        (event.kind.as_str(), event.org_id, event.channel_id),
+        ("template.status", t.org, Some(t.channel))
+    );
+    assert_eq!(event.payload["name"], "order_update");
+    assert_eq!(event.payload["status"], "REJECTED");
+    assert_eq!(event.payload["reason"], "INVALID_FORMAT");
     assert_eq!(
         mapped.notices,
         [Notice {
