@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod client_ip;
+pub mod event_schemas;
 pub mod extract;
 pub mod health;
 pub mod hooks;

@@ -137,7 +137,8 @@ impl Modify for Security {
         views::ApiKeyView, views::CreatedApiKeyView, views::AuditEntryView, views::MeView,
         PageOf<views::ApiKeyView>, api::messages::MessageView, api::messages::SentMessageView,
         PageOf<api::search::MessageSummaryView>, api::transcripts::TranscriptView,
-        api::media::MediaView, api::media::UploadMediaForm, api::media::MessageMediaView)),
+        api::media::MediaView, api::media::UploadMediaForm, api::media::MessageMediaView,
+        crate::event_schemas::Event)),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
 )]

@@ -28,6 +28,7 @@ async fn migration_0003_indexes_existing_messages() {
             "Crème brûlée, s'il vous plaît",
         )],
         statuses: Vec::new(),
+        events: Vec::new(),
     };
     let stored = store.ingest(o, ch.id, &batch).await.unwrap().stored[0];
 
@@ -81,6 +82,7 @@ async fn a_huge_text_is_stored_and_its_start_found() {
     let batch = IngestBatch {
         messages: vec![inbound("wamid.huge", "447700900123", &text)],
         statuses: Vec::new(),
+        events: Vec::new(),
     };
     let stored = store.ingest(o, ch.id, &batch).await.unwrap().stored[0];
     let search = |words: &str| MessageSearch {

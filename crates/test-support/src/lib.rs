@@ -7,6 +7,7 @@
 mod client;
 mod isolation;
 mod macros;
+mod nodes;
 mod receiver;
 mod sandbox;
 mod telegram;
@@ -23,6 +24,7 @@ use uuid::Uuid;
 
 pub use client::{Auth, Call, TestResponse};
 pub use isolation::Recorded;
+pub use nodes::Node;
 pub use receiver::{Received, header, webhook_receiver};
 pub use sandbox::{ChannelFixture, SandboxHandle};
 pub use telegram::{TelegramBot, TelegramFixture};
@@ -72,10 +74,8 @@ enum Guard {
         #[expect(dead_code, reason = "held only so the directory outlives the test")]
         tempfile::TempDir,
     ),
-    Postgres(
-        #[expect(dead_code, reason = "held only so the schema outlives the test")]
-        switchboard_store_postgres::testing::TestSchema,
-    ),
+    /// The schema lives as long as the test; a second node connects to it.
+    Postgres(switchboard_store_postgres::testing::TestSchema),
 }
 
 pub struct TestApp {
@@ -97,6 +97,8 @@ pub struct TestApp {
     /// Channels made by `whatsapp_channel()`, for unique names.
     channel_count: std::sync::atomic::AtomicUsize,
     _guard: Guard,
+    /// The server's configuration (with the master key), for a second node on the same store.
+    config: switchboard::Config,
     /// The app's data directory (fetched media), so tests never write into the source tree.
     _data_dir: tempfile::TempDir,
 }
@@ -156,7 +158,7 @@ impl TestApp {
         let workers = switchboard::workers(&core, store.clone(), &config);
         let shutdown = tokio_util::sync::CancellationToken::new();
         tokio::spawn(switchboard::serve_with_store(
-            config,
+            config.clone(),
             store.clone(),
             listener,
             shutdown.clone(),
@@ -179,6 +181,7 @@ impl TestApp {
             sandbox: tokio::sync::OnceCell::new(),
             channel_count: std::sync::atomic::AtomicUsize::new(0),
             _guard: guard,
+            config,
             _data_dir: data_dir,
         })
     }

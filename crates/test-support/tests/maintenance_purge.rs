@@ -33,6 +33,7 @@ async fn status_after_purge(app: &TestApp, pid: &str, keep: Duration) -> Message
             at: switchboard_domain::now(),
             error: None,
         }],
+        events: Vec::new(),
     };
     let out = app
         .store

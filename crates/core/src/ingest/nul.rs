@@ -91,6 +91,7 @@ mod tests {
                 jobs_if_new: Vec::new(),
             }],
             statuses: Vec::new(),
+            events: Vec::new(),
         };
         scrub(&mut batch);
         let text = format!("{batch:?}");
