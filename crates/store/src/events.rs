@@ -179,6 +179,30 @@ impl Event {
         )
     }
 
+    /// `contact.opted_in` or `contact.opted_out`: the contact's consent for a kind of channel
+    /// (`whatsapp`, `sms`...) changed, with where the choice came from.
+    pub fn consent_changed(
+        org: OrgId,
+        contact: ContactId,
+        channel_kind: &str,
+        opted_in: bool,
+        source: &str,
+        at: Timestamp,
+    ) -> Self {
+        let kind = if opted_in {
+            "contact.opted_in"
+        } else {
+            "contact.opted_out"
+        };
+        Self::new(
+            org,
+            kind,
+            None,
+            json!({ "contact_id": contact, "channel_kind": channel_kind, "source": source }),
+            at,
+        )
+    }
+
     /// `contact.merged`: `merged` was folded into `survivor` and no longer exists.
     pub fn contact_merged(survivor: &Contact, merged: ContactId) -> Self {
         Self::new(

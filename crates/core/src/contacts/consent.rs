@@ -60,13 +60,15 @@ impl Core {
         };
         c.updated_at = now;
         let details = json!({"channel_kind": change.channel_kind.as_str(), "source": source});
-        let payload = json!({
-            "contact_id": contact.id.0,
-            "channel_kind": change.channel_kind.as_str(),
-            "source": source,
-        });
-        let effects = audit::effects(p, kind, "contact", contact.id, details)
-            .with_event(Event::new(contact.org_id, kind, None, payload, now));
+        let event = Event::consent_changed(
+            contact.org_id,
+            contact.id,
+            change.channel_kind.as_str(),
+            change.opted_in,
+            source,
+            now,
+        );
+        let effects = audit::effects(p, kind, "contact", contact.id, details).with_event(event);
         self.store.put_consent(&c, &effects).await?;
         Ok(c)
     }
