@@ -102,7 +102,8 @@ impl PgStore {
                 });
             }
             refresh_profiles(&mut tx, &stored, &names, now).await?;
-            let timeline = touch_conversations(&mut tx, org, &stored, now).await?;
+            let (timeline, reopened) = touch_conversations(&mut tx, org, &stored, now).await?;
+            new_events.extend(reopened);
             timeline::insert_events(&mut tx, org, &timeline).await?;
             apply_reactions(&mut tx, channel, &stored, now).await?;
         }

@@ -7,11 +7,12 @@ use std::collections::{HashMap, HashSet};
 use sqlx::PgConnection;
 use switchboard_domain::{ChannelId, ContactId, ConversationStatus, OrgId};
 use switchboard_store::{
-    Actor, ConversationEvent, Event, InboundMessage, Message, Result, preview,
+    Actor, Conversation, ConversationEvent, Event, InboundMessage, Message, Result, preview,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::conversations::{COLUMNS, ConversationRow};
 use crate::errors::db;
 use crate::message_rows;
 use crate::resolve::Party;
@@ -75,13 +76,14 @@ pub(crate) async fn refresh_profiles(
 }
 
 /// Every conversation that received messages reopens, counts them as unread and shows the last
-/// one; returns the `status.changed` timeline entries of those that were not open.
+/// one; returns the `status.changed` timeline entries of those that were not open, and the
+/// `conversation.updated` events that tell it.
 pub(crate) async fn touch_conversations(
     conn: &mut PgConnection,
     org: OrgId,
     stored: &[&Stored<'_>],
     now: OffsetDateTime,
-) -> Result<Vec<ConversationEvent>> {
+) -> Result<(Vec<ConversationEvent>, Vec<Event>)> {
     // Per conversation, in batch order: (party, last preview, latest provider time, count).
     let mut touched: Vec<(Party, Option<String>, OffsetDateTime, i64)> = Vec::new();
     let mut index: HashMap<Uuid, usize> = HashMap::new();
@@ -101,7 +103,7 @@ pub(crate) async fn touch_conversations(
         }
     }
     if touched.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     sqlx::query(
         "UPDATE conversations AS c SET status = 'open', snoozed_until = NULL,
@@ -122,23 +124,47 @@ pub(crate) async fn touch_conversations(
     .bind(touched.iter().map(|t| t.2).collect::<Vec<_>>())
     .bind(touched.iter().map(|t| t.3).collect::<Vec<_>>())
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(db)?;
-    Ok(touched
+    let reopened: Vec<&Party> = touched
         .iter()
-        .filter(|t| t.0.status != ConversationStatus::Open)
-        .map(|t| {
+        .map(|t| &t.0)
+        .filter(|p| p.status != ConversationStatus::Open)
+        .collect();
+    let timeline = reopened
+        .iter()
+        .map(|p| {
             ConversationEvent::status_changed(
                 org,
-                t.0.conversation,
-                t.0.status,
+                p.conversation,
+                p.status,
                 ConversationStatus::Open,
                 Actor::System,
                 now,
             )
         })
-        .collect())
+        .collect();
+    // Rare (a customer writing into a resolved or snoozed conversation): one more read then.
+    let mut events = Vec::new();
+    if !reopened.is_empty() {
+        let ids: Vec<Uuid> = reopened.iter().map(|p| p.conversation.0).collect();
+        let rows: Vec<ConversationRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM conversations WHERE org_id = $1 AND id = ANY($2)"
+        ))
+        .bind(org.0)
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
+        for row in rows {
+            let after = Conversation::try_from(row)?;
+            if let Some(p) = reopened.iter().find(|p| p.conversation == after.id) {
+                events.extend(Event::conversation_reopened(&after, p.status, now));
+            }
+        }
+    }
+    Ok((timeline, events))
 }
 
 /// Records each new reaction on the message it targets (same channel, by provider id), in batch

@@ -7,10 +7,12 @@ use switchboard_domain::{
     ChannelId, ContactId, ConversationId, ConversationStatus, IdentityId, OrgId, Priority,
     Timestamp,
 };
-use switchboard_store::{Actor, Conversation, ConversationEvent, Result};
+use switchboard_store::{Actor, Conversation, ConversationEvent, Event, Result};
 
 use crate::codec::{get_parsed, get_uuid, ms};
-use crate::conversations::{CONVERSATION_COLUMNS, insert_events, parse_status};
+use crate::conversations::{
+    CONVERSATION_COLUMNS, conversation_from_row, insert_events, parse_status,
+};
 use crate::error::DbResult;
 
 /// Finds the conversation of an identity (the inbound hot path: one indexed look-up).
@@ -119,18 +121,27 @@ pub(crate) fn on_outbound(
     Ok(())
 }
 
-/// The reopening's timeline entry, when an inbound message changed the status.
+/// The reopening's timeline entry, when an inbound message changed the status; answers the
+/// `conversation.updated` event that tells it.
 pub(crate) fn reopened(
     conn: &Connection,
     org: OrgId,
     id: ConversationId,
     from: ConversationStatus,
     at: Timestamp,
-) -> Result<()> {
+) -> Result<Option<Event>> {
     let to = from.on_inbound();
     if to == from {
-        return Ok(());
+        return Ok(None);
     }
-    let event = ConversationEvent::status_changed(org, id, from, to, Actor::System, at);
-    insert_events(conn, org, std::slice::from_ref(&event))
+    let entry = ConversationEvent::status_changed(org, id, from, to, Actor::System, at);
+    insert_events(conn, org, std::slice::from_ref(&entry))?;
+    let after = conn
+        .prepare_cached(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?1"
+        ))
+        .db()?
+        .query_row(params![id.0.as_bytes()], conversation_from_row)
+        .db()?;
+    Ok(Event::conversation_reopened(&after, from, at))
 }

@@ -25,7 +25,7 @@ pub(crate) const CONVERSATION_COLUMNS: &str =
                                     last_message_preview, last_inbound_at, unread_count,
                                     created_at, updated_at";
 
-fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
+pub(crate) fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
     Ok(Conversation {
         id: ConversationId(get_uuid(row, 0)?),
         org_id: OrgId(get_uuid(row, 1)?),

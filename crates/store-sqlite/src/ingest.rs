@@ -54,7 +54,13 @@ pub(crate) fn ingest(
         let shown = m.text.as_deref().map(preview);
         conversation_flow::on_inbound(conn, conversation, now, shown.as_deref(), m.provider_at)?;
         if created.is_none() {
-            conversation_flow::reopened(conn, org, conversation, before, now)?;
+            events.extend(conversation_flow::reopened(
+                conn,
+                org,
+                conversation,
+                before,
+                now,
+            )?);
         }
         if let Some((target, emoji)) = &m.reaction_to {
             react(conn, channel, target, emoji, m.provider_at)?;

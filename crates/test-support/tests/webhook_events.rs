@@ -74,6 +74,8 @@ loopback_both_backends! {
         let review = template_review(&ch.waba_id, "REJECTED", "INVALID_FORMAT");
         let answered = sb.webhook(&ch.phone_number_id, review, json!(true)).await;
         assert_eq!(answered["attempts"][0]["status"], 200, "{answered}");
+        // The customer writes into the resolved conversation: Switchboard reopens it.
+        sb.customer_writes(&ch.phone_number_id, CUSTOMER, "One more thing").await;
         let contact = conversation["contact_id"].as_str().unwrap();
         app.post_json(
             &format!("/v1/contacts/{contact}/consent"),
@@ -88,14 +90,19 @@ loopback_both_backends! {
             sorted(
                 [
                     "channel.status", "channel.status", "channel.status", "channel.status",
-                    "conversation.updated", "conversation.updated", "conversation.assigned",
+                    "conversation.updated", "conversation.updated", "conversation.updated",
+                    "conversation.assigned",
                     "conversation.resolved", "template.status", "contact.opted_out",
                 ]
                 .map(String::from)
                 .to_vec()
             ),
         );
-        assert_eq!(kinds(&msgs), ["message.received"], "the other endpoint: its kind only");
+        assert_eq!(
+            kinds(&msgs),
+            ["message.received", "message.received"],
+            "the other endpoint: its kind only"
+        );
         for (headers, body) in all.lock().iter() {
             assert!(standard_signature_ok(&secret, headers, body), "signed");
         }
@@ -115,6 +122,12 @@ loopback_both_backends! {
         let changes: Vec<&Value> = updates.iter().map(|u| &u["data"]["object"]["changes"]).collect();
         assert!(changes.contains(&&json!({"priority": "urgent", "assignee_id": app.org.owner_id})), "{changes:?}");
         assert!(changes.contains(&&json!({"status": "resolved"})), "{changes:?}");
+        let reopened = updates
+            .iter()
+            .map(|u| &u["data"]["object"])
+            .find(|o| o["changes"] == json!({"status": "open"}))
+            .expect("the reopening told");
+        assert_eq!((&reopened["by"]["type"], &reopened["status"]), (&json!("system"), &json!("open")));
         let resolved = &bodies_of(&all, "conversation.resolved")[0]["data"];
         assert_eq!(resolved["object"]["previous_status"], "open");
         assert_eq!(resolved["channel_id"], json!(ch.id));

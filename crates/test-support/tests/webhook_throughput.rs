@@ -48,7 +48,9 @@ async fn measure(backend: Backend) {
     let mut effects = Effects::none();
     for i in 0..burst {
         let payload = json!({"contact_id": uuid::Uuid::now_v7(), "name": format!("Customer {i}")});
-        effects.events.push(Event::new(org, "contact.created", None, payload, now));
+        effects
+            .events
+            .push(Event::new(org, "contact.created", None, payload, now));
     }
     let team = Team {
         id: TeamId::new(),
@@ -76,7 +78,11 @@ async fn measure(backend: Backend) {
     let workers = tokio::spawn(async move { runner.run(token).await });
     let deadline = started + Duration::from_secs(600);
     while got.load(Ordering::Relaxed) < burst {
-        assert!(Instant::now() < deadline, "only {} of {burst} arrived", got.load(Ordering::Relaxed));
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {burst} arrived",
+            got.load(Ordering::Relaxed)
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let elapsed = started.elapsed();

@@ -45,6 +45,18 @@ impl Event {
         ))
     }
 
+    /// `conversation.updated` by Switchboard: a customer's message reopened `after`, which was
+    /// `from` (the snooze time it may have had is not told). `None` when it was open already.
+    pub fn conversation_reopened(
+        after: &Conversation,
+        from: ConversationStatus,
+        at: Timestamp,
+    ) -> Option<Self> {
+        let mut before = after.clone();
+        before.status = from;
+        Self::conversation_updated(&before, after, Actor::System, at)
+    }
+
     /// `conversation.assigned`: the assignee or the team changed (either may now be none).
     /// `None` when neither moved.
     pub fn conversation_assigned(
