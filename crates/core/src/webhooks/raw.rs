@@ -17,11 +17,14 @@ use crate::{Core, CoreResult};
 /// forwarded to it; long enough that a burst of webhooks costs one read.
 const FRESH: Duration = Duration::from_secs(1);
 
-/// Per organization: when read, and the channel filters of its enabled meta-format endpoints
-/// (an empty filter covers every channel).
+/// The channel filters of an organization's enabled meta-format endpoints (an empty filter
+/// covers every channel), and when they were read.
+type Filters = (Instant, Vec<Vec<ChannelId>>);
+
+/// Per organization, its [`Filters`].
 #[derive(Default)]
 pub(crate) struct MetaEndpoints {
-    orgs: Mutex<HashMap<OrgId, (Instant, Vec<Vec<ChannelId>>)>>,
+    orgs: Mutex<HashMap<OrgId, Filters>>,
 }
 
 impl Core {

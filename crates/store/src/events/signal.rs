@@ -52,7 +52,7 @@ mod tests {
         let signal = EventSignal::default();
         let (a, b) = (OrgId::new(), OrgId::new());
         let mut rx_a = signal.subscribe(a);
-        let mut rx_b = signal.subscribe(b);
+        let rx_b = signal.subscribe(b);
         signal.raise(a);
         assert!(rx_a.has_changed().unwrap());
         assert!(!rx_b.has_changed().unwrap());
