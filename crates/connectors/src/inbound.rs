@@ -22,6 +22,9 @@ pub enum InboundEvent {
     Message(Box<InboundMessage>),
     /// A delivery status of a message we sent.
     Status(StatusEvent),
+    /// Every message we sent to one recipient up to a moment reached a state (Messenger's
+    /// delivery and read watermarks, which name no message ids).
+    Watermark(WatermarkEvent),
     /// A template was approved, rejected, paused…
     TemplateStatus(TemplateStatusEvent),
     /// A template's quality score changed.
@@ -130,6 +133,19 @@ pub struct StatusEvent {
     pub pricing: Option<Pricing>,
     /// The `callback_data` given at send time.
     pub callback_data: Option<String>,
+}
+
+/// Everything sent to `recipient` on `account` at or before `up_to` reached `status`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatermarkEvent {
+    /// Which of our accounts sent the messages.
+    pub account: String,
+    /// The customer (Messenger PSID, Instagram IGSID).
+    pub recipient: String,
+    /// `Delivered` or `Read`.
+    pub status: DeliveryState,
+    /// The watermark: messages sent at or before it are covered.
+    pub up_to: OffsetDateTime,
 }
 
 /// A delivery state as a provider reports it.

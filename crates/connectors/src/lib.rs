@@ -8,6 +8,7 @@
 pub mod connector;
 pub mod inbound;
 pub mod media;
+pub mod meta_messaging;
 pub mod outbound;
 pub mod registry;
 pub mod telegram;

@@ -24,6 +24,9 @@ pub struct OutboundMessage {
     /// Opaque data the provider echoes back in status webhooks (WhatsApp
     /// `biz_opaque_callback_data`).
     pub callback_data: Option<String>,
+    /// The message tag the API caller asked for (`human_agent`...), which lets Messenger and
+    /// Instagram deliver outside the 24-hour window; `None` inside it. Other protocols ignore it.
+    pub tag: Option<String>,
 }
 
 /// What the provider said when it accepted a message.

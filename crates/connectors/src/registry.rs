@@ -6,6 +6,7 @@
 //! (shown to admins), `secrets` is sealed by the caller and never shown again.
 
 mod check;
+mod meta;
 mod telegram;
 mod whatsapp;
 
@@ -113,7 +114,13 @@ impl BuildContext {
 }
 
 /// Every protocol this build knows, in display order.
-static PROTOCOLS: [ProtocolInfo; 3] = [whatsapp::CLOUD, whatsapp::BSP, telegram::TELEGRAM];
+static PROTOCOLS: [ProtocolInfo; 5] = [
+    whatsapp::CLOUD,
+    whatsapp::BSP,
+    meta::MESSENGER,
+    meta::INSTAGRAM,
+    telegram::TELEGRAM,
+];
 
 /// Why a connector could not be built.
 #[derive(Debug, thiserror::Error)]

@@ -29,6 +29,7 @@ fn hello() -> OutboundMessage {
         content: serde_json::from_value(json!({"content": {"type": "text", "body": "Hi"}}))
             .unwrap(),
         callback_data: None,
+        tag: None,
     }
 }
 

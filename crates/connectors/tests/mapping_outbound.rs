@@ -17,6 +17,7 @@ fn message(content: Value) -> OutboundMessage {
             reply_to: None,
         },
         callback_data: None,
+        tag: None,
     }
 }
 

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::whatsapp_cloud::client::DEFAULT_API_VERSION;
 
 fn cloud_config() -> Value {
     json!({"phone_number_id": "109876543210", "waba_id": "100000000000001"})
@@ -161,4 +162,32 @@ fn connectors_are_built_only_from_valid_configs() {
 
 fn ctx(webhook_secret: &str) -> BuildContext {
     BuildContext::new(webhook_secret, reqwest::Client::new())
+}
+
+#[test]
+fn messenger_and_instagram_check_their_own_fields_and_build() {
+    let http = reqwest::Client::new();
+    let ctx = BuildContext::new("verify", http);
+    let config = json!({"page_id": "1122334455"});
+    let secrets = json!({"page_access_token": "t", "app_secret": "s"});
+    assert!(validate("messenger", &config, &secrets).is_ok());
+    let c = build("messenger", &config, &secrets, &ctx).unwrap();
+    assert_eq!(c.provider(), "messenger");
+    assert_eq!(account_of("messenger", &config).as_deref(), Some("1122334455"));
+    let defaults = with_defaults("messenger", &config);
+    assert_eq!(defaults["api_version"], DEFAULT_API_VERSION);
+
+    let problems = validate("instagram", &json!({"page_id": "x"}), &json!({})).unwrap_err();
+    assert_eq!(
+        fields(&problems),
+        ["config.ig_account_id", "config.page_id", "secrets.access_token", "secrets.app_secret"]
+    );
+    let ig = json!({"ig_account_id": "17841400000000001"});
+    let c = build("instagram", &ig, &json!({"access_token": "t", "app_secret": "s"}), &ctx).unwrap();
+    assert_eq!(c.provider(), "instagram");
+    let info = protocol("instagram").unwrap();
+    assert_eq!(info.kind, ChannelKind::Instagram);
+    assert!(info.capabilities.carries(ContentKind::Reaction));
+    assert!(!info.capabilities.carries(ContentKind::Template));
+    assert!(!protocol("messenger").unwrap().capabilities.carries(ContentKind::Reaction));
 }

@@ -155,7 +155,7 @@ pub(super) const BSP: ProtocolInfo = ProtocolInfo {
     },
 };
 
-fn is_api_version(v: &str) -> bool {
+pub(super) fn is_api_version(v: &str) -> bool {
     v.strip_prefix('v').is_some_and(|rest| {
         rest.split_once('.').is_some_and(|(major, minor)| {
             !major.is_empty()
@@ -220,7 +220,7 @@ fn validate_bsp(config: &Value, secrets: &Value) -> Vec<FieldError> {
 }
 
 /// Writes `value` at `key` unless the object already has a non-null value there.
-fn default(config: &mut Value, key: &str, value: Value) {
+pub(super) fn default(config: &mut Value, key: &str, value: Value) {
     if let Value::Object(map) = config
         && map.get(key).is_none_or(Value::is_null)
     {
@@ -263,7 +263,7 @@ fn rate(config: &Value) -> u32 {
         .unwrap_or(DEFAULT_MESSAGES_PER_SECOND as u32)
 }
 
-fn secret(secrets: &Value, key: &str) -> Secret {
+pub(super) fn secret(secrets: &Value, key: &str) -> Secret {
     Secret::new(str_of(secrets, key).unwrap_or_default().to_owned())
 }
 

@@ -4,7 +4,7 @@
 //! Build one per channel with [`WhatsAppCloud::new`] from a [`WhatsAppCloudConfig`] and the
 //! shared client of [`http_client`]; point `base_url` at the sandbox in tests and demos.
 
-mod call;
+pub(crate) mod call;
 mod config;
 mod mapping;
 mod media;

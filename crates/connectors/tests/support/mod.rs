@@ -153,5 +153,6 @@ pub fn message_replying(to: &str, content: Value, reply_to: Option<&str>) -> Out
         to: to.to_owned(),
         content,
         callback_data: None,
+        tag: None,
     }
 }

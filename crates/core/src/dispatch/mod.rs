@@ -56,6 +56,10 @@ pub struct DispatchPayload {
     pub org_id: OrgId,
     pub channel_id: ChannelId,
     pub to: String,
+    /// The message tag the caller asked for (Messenger / Instagram `human_agent`...), checked
+    /// against the window when the message was accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
 }
 
 /// The `message.dispatch` handler. One per node: its limiter and its view of the sender leases
@@ -244,6 +248,7 @@ impl Dispatcher {
             to: p.to.clone(),
             content,
             callback_data: Some(message.id.to_string()),
+            tag: p.tag.clone(),
         };
         let sent = if files.is_empty() {
             connector.send(&outbound).await

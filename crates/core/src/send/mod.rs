@@ -24,6 +24,9 @@ pub struct SendMessage {
     /// The recipient as the client wrote it; checked against the channel's format.
     pub to: String,
     pub content: OutboundContent,
+    /// A message tag (`human_agent`...) allowing Messenger and Instagram sends outside the
+    /// 24-hour window; refused on other kinds and where the platform does not know it.
+    pub tag: Option<String>,
 }
 
 /// What the API answers at once.
@@ -71,6 +74,7 @@ impl Core {
             org_id: org,
             channel_id: channel.id,
             to: request.to.clone(),
+            tag: req.tag.clone(),
         };
         let payload = serde_json::to_value(&payload).map_err(CoreError::internal)?;
         let job = NewJob::new(Some(org), DISPATCH_KIND, payload).dedup(format!("dispatch:{id}"));

@@ -46,6 +46,11 @@ pub struct SendMessageRequest {
     /// The provider id of an earlier message this one quotes.
     #[serde(default, alias = "replyTo")]
     pub reply_to: Option<String>,
+    /// Messenger and Instagram only: a message tag allowing a send outside the 24-hour window
+    /// (`human_agent` up to 7 days after the customer's last message, both platforms;
+    /// `account_update`, `post_purchase_update`, `confirmed_event_update` on Messenger).
+    #[serde(default)]
+    pub tag: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -196,6 +201,7 @@ fn send_request(req: SendMessageRequest) -> Result<SendMessage, ApiError> {
             content,
             reply_to: req.reply_to,
         },
+        tag: req.tag,
     })
 }
 

@@ -183,6 +183,7 @@ impl Play {
                 content,
                 reply_to: None,
             },
+            tag: None,
         };
         match self
             .core

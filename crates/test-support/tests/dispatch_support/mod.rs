@@ -66,6 +66,7 @@ pub async fn accept_text(
         org_id: org,
         channel_id: channel,
         to: to.into(),
+        tag: None,
     };
     let mut job = NewJob::new(
         Some(org),

@@ -34,6 +34,18 @@ pub(crate) struct Answer {
 
 /// Sends `request` and returns the body of a 2xx answer, or the classified error.
 pub(crate) async fn exchange(request: RequestBuilder, cap: usize) -> Result<Answer, SendError> {
+    exchange_with(request, cap, provider_error).await
+}
+
+/// Classifies an error answer from its status, body and `Retry-After`.
+pub(crate) type Classifier = fn(StatusCode, &[u8], Option<Duration>) -> SendError;
+
+/// [`exchange`] with another Graph product's error table (Messenger and Instagram).
+pub(crate) async fn exchange_with(
+    request: RequestBuilder,
+    cap: usize,
+    classify_error: Classifier,
+) -> Result<Answer, SendError> {
     let response = request.send().await.map_err(transport_error)?;
     let status = response.status();
     let retry_after = retry_after(&response);
@@ -55,7 +67,7 @@ pub(crate) async fn exchange(request: RequestBuilder, cap: usize) -> Result<Answ
             body,
         });
     }
-    Err(provider_error(status, &body, retry_after))
+    Err(classify_error(status, &body, retry_after))
 }
 
 /// Sends `request` and reads a 2xx JSON answer into `T`.
