@@ -35,6 +35,7 @@ mod statuses;
 mod teams;
 mod timeline;
 mod users;
+mod watermarks;
 mod webhook_deliveries;
 mod webhooks;
 

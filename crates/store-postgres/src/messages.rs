@@ -223,6 +223,17 @@ impl MessageStore for PgStore {
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
+    async fn outbound_up_to(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        to: &str,
+        status: MessageStatus,
+        up_to: Timestamp,
+    ) -> Result<Vec<String>> {
+        crate::watermarks::outbound_up_to(self, org, channel, to, status, up_to).await
+    }
+
     async fn list_messages(
         &self,
         org: OrgId,

@@ -35,6 +35,7 @@ mod search;
 mod sessions;
 mod teams;
 mod users;
+mod watermarks;
 mod webhook_deliveries;
 mod webhooks;
 mod writer;

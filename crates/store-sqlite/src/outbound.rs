@@ -226,6 +226,21 @@ impl MessageStore for SqliteStore {
         self.read(move |conn| messages::get(conn, org, id)).await
     }
 
+    async fn outbound_up_to(
+        &self,
+        org: OrgId,
+        channel: switchboard_domain::ChannelId,
+        to: &str,
+        status: MessageStatus,
+        up_to: Timestamp,
+    ) -> Result<Vec<String>> {
+        let to = to.to_owned();
+        self.read(move |conn| {
+            crate::watermarks::outbound_up_to(conn, org, channel, &to, status, up_to)
+        })
+        .await
+    }
+
     async fn list_messages(
         &self,
         org: OrgId,

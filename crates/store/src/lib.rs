@@ -50,7 +50,8 @@ pub use jobs::{
 pub use media::{MediaFile, MediaKind, MediaKindError, MediaOrigin, MediaStore, ProviderUpload};
 pub use messages::{
     AcceptedOutbound, InboundMessage, IngestBatch, IngestOutcome, Message, MessageError,
-    MessageStore, OutboundRequest, Reaction, StatusReport, StoredInbound,
+    MAX_WATERMARK_MESSAGES, MessageStore, OutboundRequest, Reaction, StatusReport, StoredInbound,
+    watermark_moves,
 };
 pub use orgs::{Org, OrgSetup, OrgStore};
 pub use page::{Page, PageRequest};

@@ -14,6 +14,20 @@ use switchboard_domain::{
 
 use crate::{Effects, NewJob, Page, PageRequest, Result};
 
+/// The most messages one watermark moves: a customer rarely has more than a few unread, and a
+/// watermark after a long silence must not turn into an unbounded write.
+pub const MAX_WATERMARK_MESSAGES: i64 = 500;
+
+/// The statuses a watermark of `status` moves forward (`sent` → delivered; `sent`, `delivered`
+/// → read), as stored.
+pub fn watermark_moves(status: MessageStatus) -> &'static [&'static str] {
+    match status {
+        MessageStatus::Delivered => &["sent"],
+        MessageStatus::Read => &["sent", "delivered"],
+        _ => &[],
+    }
+}
+
 /// One message as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
@@ -254,6 +268,18 @@ pub trait MessageStore: Send + Sync {
     ) -> Result<Message>;
 
     async fn get_message(&self, org: OrgId, id: MessageId) -> Result<Message>;
+
+    /// The provider ids of outbound messages to `to` on `channel` that a watermark of `status`
+    /// at `up_to` covers: accepted at or before it, handed to the provider, and not yet at
+    /// `status` or beyond (nor failed). At most [`MAX_WATERMARK_MESSAGES`], oldest first.
+    async fn outbound_up_to(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        to: &str,
+        status: MessageStatus,
+        up_to: Timestamp,
+    ) -> Result<Vec<String>>;
 
     /// A conversation's messages, oldest first (ascending id).
     async fn list_messages(

@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 use switchboard_connectors::InboundEvent;
-use switchboard_connectors::inbound::{Forwarded, InboundContent, StatusEvent};
-use switchboard_domain::{Address, ChannelId, ChannelKind, OrgId};
+use switchboard_connectors::inbound::{Forwarded, InboundContent, StatusEvent, WatermarkEvent};
+use switchboard_domain::{Address, ChannelId, ChannelKind, MessageStatus, OrgId, Timestamp};
 use switchboard_store::{Event, InboundMessage, IngestBatch, NewJob, StatusReport, TemplateReview};
 
 use super::{render, status};
@@ -44,10 +44,23 @@ pub struct Notice {
     pub text: String,
 }
 
+/// Every message sent to `to` at or before `up_to` reached `status` (Messenger's delivery and
+/// read watermarks); the webhook use case turns it into statuses of those messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watermark {
+    /// The customer's canonical address on the channel.
+    pub to: String,
+    /// `Delivered` or `Read`.
+    pub status: MessageStatus,
+    pub up_to: Timestamp,
+}
+
 /// The batch to store and what was left aside.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Mapped {
     pub batch: IngestBatch,
+    /// Watermarks to resolve into statuses before the batch is stored.
+    pub watermarks: Vec<Watermark>,
     pub skipped: Vec<Skipped>,
     pub notices: Vec<Notice>,
 }
@@ -63,6 +76,10 @@ pub fn map_events(target: &Target<'_>, events: Vec<InboundEvent>) -> Mapped {
             },
             InboundEvent::Status(s) => match status_report(target, s) {
                 Ok(s) => out.batch.statuses.push(s),
+                Err(skip) => out.skipped.push(skip),
+            },
+            InboundEvent::Watermark(w) => match watermark(target, w) {
+                Ok(w) => out.watermarks.push(w),
                 Err(skip) => out.skipped.push(skip),
             },
             InboundEvent::Unparsed { reason, raw } => out.skipped.push(Skipped {
@@ -210,6 +227,29 @@ fn status_report(target: &Target<'_>, s: StatusEvent) -> Result<StatusReport, Sk
     })
 }
 
+fn watermark(target: &Target<'_>, w: WatermarkEvent) -> Result<Watermark, Skipped> {
+    check_account(target, &w.account)?;
+    let to = Address::parse(target.kind, &w.recipient).map_err(|e| Skipped {
+        reason: format!("watermark skipped: recipient {e}"),
+        raw: None,
+    })?;
+    let status = status::status_of(&w.status).map_err(|why| Skipped {
+        reason: format!("watermark skipped: {why}"),
+        raw: None,
+    })?;
+    if !matches!(status, MessageStatus::Delivered | MessageStatus::Read) {
+        return Err(Skipped {
+            reason: format!("watermark skipped: a {status} watermark means nothing"),
+            raw: None,
+        });
+    }
+    Ok(Watermark {
+        to: to.as_str().to_owned(),
+        status,
+        up_to: w.up_to,
+    })
+}
+
 fn notice(event: InboundEvent) -> Notice {
     let info = |text: String| Notice { warn: false, text };
     let warn = |text: String| Notice { warn: true, text };
@@ -245,7 +285,10 @@ fn notice(event: InboundEvent) -> Notice {
                 .join("; ")
         )),
         // `map_events` handles these itself and never passes them here.
-        InboundEvent::Message(_) | InboundEvent::Status(_) | InboundEvent::Unparsed { .. } => {
+        InboundEvent::Message(_)
+        | InboundEvent::Status(_)
+        | InboundEvent::Watermark(_)
+        | InboundEvent::Unparsed { .. } => {
             info("message, status or unparsed piece".to_owned())
         }
     }

@@ -11,7 +11,7 @@ mod render;
 mod status;
 mod webhook;
 
-pub use mapping::{MEDIA_FETCH, Mapped, Notice, Skipped, Target, map_events};
+pub use mapping::{MEDIA_FETCH, Mapped, Notice, Skipped, Target, Watermark, map_events};
 pub use media_fetch::MediaFetcher;
 /// The handshake's query, re-exported so the HTTP edge needs no connector types.
 pub use switchboard_connectors::inbound::HandshakeQuery;

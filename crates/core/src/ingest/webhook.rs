@@ -6,7 +6,7 @@ use http::HeaderMap;
 use switchboard_connectors::Connector;
 use switchboard_connectors::inbound::HandshakeQuery;
 use switchboard_domain::{ChannelId, ChannelStatus};
-use switchboard_store::{Channel, Event, IngestBatch, IngestOutcome};
+use switchboard_store::{Channel, Event, IngestBatch, IngestOutcome, StatusReport};
 
 use super::mapping::{Target, map_events};
 use crate::{Core, CoreError, CoreResult};
@@ -98,6 +98,7 @@ impl Core {
             }
         }
 
+        self.resolve_watermarks(&channel, &mut mapped).await?;
         let batch = &mapped.batch;
         let outcome =
             if batch.messages.is_empty() && batch.statuses.is_empty() && batch.events.is_empty() {
@@ -142,6 +143,24 @@ impl Core {
             body,
             switchboard_domain::now(),
         ));
+        Ok(())
+    }
+
+    /// Turns watermarks into statuses of the messages they cover: the outbound messages to that
+    /// customer on this channel, accepted at or before the watermark, not yet at its status.
+    async fn resolve_watermarks(&self, channel: &Channel, mapped: &mut super::Mapped) -> CoreResult<()> {
+        for w in std::mem::take(&mut mapped.watermarks) {
+            let ids = self
+                .store
+                .outbound_up_to(channel.org_id, channel.id, &w.to, w.status, w.up_to)
+                .await?;
+            mapped.batch.statuses.extend(ids.into_iter().map(|id| StatusReport {
+                provider_message_id: id,
+                status: w.status,
+                at: w.up_to,
+                error: None,
+            }));
+        }
         Ok(())
     }
 

@@ -1,0 +1,51 @@
+//! The messages a delivery or read watermark covers (Messenger, Instagram): a read of the
+//! outbound messages to one customer on one channel, found through the identity's address.
+
+use rusqlite::{Connection, params};
+use switchboard_domain::{ChannelId, MessageStatus, OrgId, Timestamp};
+use switchboard_store::{MAX_WATERMARK_MESSAGES, Result, watermark_moves};
+
+use crate::codec::ms;
+use crate::error::DbResult;
+
+pub(crate) fn outbound_up_to(
+    conn: &Connection,
+    org: OrgId,
+    channel: ChannelId,
+    to: &str,
+    status: MessageStatus,
+    up_to: Timestamp,
+) -> Result<Vec<String>> {
+    let moves = watermark_moves(status);
+    if moves.is_empty() {
+        return Ok(Vec::new());
+    }
+    // `moves` has one or two statuses; both slots are bound, the second repeating the first.
+    let second = moves.get(1).unwrap_or(&moves[0]);
+    conn.prepare_cached(
+        "SELECT m.provider_message_id FROM identities i
+         JOIN conversations c ON c.identity_id = i.id
+         JOIN messages m ON m.conversation_id = c.id
+         WHERE i.channel_id = ?1 AND i.address = ?2 AND i.org_id = ?3
+           AND m.direction = 'outbound' AND m.provider_message_id IS NOT NULL
+           AND m.status IN (?4, ?5) AND m.created_at <= ?6
+         ORDER BY m.id
+         LIMIT ?7",
+    )
+    .db()?
+    .query_map(
+        params![
+            channel.0.as_bytes(),
+            to,
+            org.0.as_bytes(),
+            moves[0],
+            second,
+            ms(up_to),
+            MAX_WATERMARK_MESSAGES
+        ],
+        |row| row.get::<_, String>(0),
+    )
+    .db()?
+    .collect::<rusqlite::Result<Vec<_>>>()
+    .db()
+}
