@@ -20,6 +20,7 @@ mod ids;
 mod limits;
 mod media;
 mod messages;
+mod meta_messaging;
 mod outbox;
 mod state;
 mod statuses;
@@ -126,5 +127,6 @@ fn router(state: Arc<AppState>) -> Router {
         .merge(webhooks::routes())
         .merge(account_routes::routes())
         .merge(telegram::routes())
+        .merge(meta_messaging::routes())
         .with_state(state)
 }

@@ -8,6 +8,7 @@ use crate::config::{SandboxConfig, WhatsAppAccount};
 use crate::faults::Faults;
 use crate::limits::Limits;
 use crate::media::MediaStore;
+use crate::meta_messaging::MetaState;
 use crate::outbox::Outbox;
 use crate::statuses::Statuses;
 use crate::templates::Templates;
@@ -42,6 +43,8 @@ pub(crate) struct AppState {
     pub templates: Templates,
     /// The Telegram Bot API's bots, chats and updates.
     pub telegram: crate::telegram::Telegram,
+    /// Messenger and Instagram: accounts, customers, faults.
+    pub meta: MetaState,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             media: MediaStore::new(&config),
             templates: Templates::new(&config),
             telegram: crate::telegram::Telegram::new(shutdown.clone())?,
+            meta: MetaState::new(),
             accounts: RwLock::new(
                 config
                     .whatsapp

@@ -49,8 +49,8 @@ pub use jobs::{
 };
 pub use media::{MediaFile, MediaKind, MediaKindError, MediaOrigin, MediaStore, ProviderUpload};
 pub use messages::{
-    AcceptedOutbound, InboundMessage, IngestBatch, IngestOutcome, Message, MessageError,
-    MAX_WATERMARK_MESSAGES, MessageStore, OutboundRequest, Reaction, StatusReport, StoredInbound,
+    AcceptedOutbound, InboundMessage, IngestBatch, IngestOutcome, MAX_WATERMARK_MESSAGES, Message,
+    MessageError, MessageStore, OutboundRequest, Reaction, StatusReport, StoredInbound,
     watermark_moves,
 };
 pub use orgs::{Org, OrgSetup, OrgStore};

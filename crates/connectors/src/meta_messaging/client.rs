@@ -84,7 +84,9 @@ impl MetaMessaging {
 
     fn url(&self, endpoint: &str) -> Url {
         // `root` ends with `/`, and endpoints are our own constants.
-        self.root.join(endpoint).unwrap_or_else(|_| self.root.clone())
+        self.root
+            .join(endpoint)
+            .unwrap_or_else(|_| self.root.clone())
     }
 
     fn post(&self, endpoint: &str) -> RequestBuilder {
@@ -95,11 +97,20 @@ impl MetaMessaging {
 
     /// Posts a send body as is (tests of the provider's own validation use this too).
     pub async fn post_message(&self, body: &serde_json::Value) -> Result<SendReceipt, SendError> {
-        let answer = exchange_with(self.post("messages").json(body), call::MAX_JSON_BODY, provider_error).await?;
+        let answer = exchange_with(
+            self.post("messages").json(body),
+            call::MAX_JSON_BODY,
+            provider_error,
+        )
+        .await?;
         let sent: SendAnswer = call::decode(&answer)?;
         let Some(id) = sent.message_id else {
-            return Err(SendError::local(SendAction::Retry, BAD_RESPONSE, "accepted without a message_id")
-                .with_body(answer.status, &answer.body));
+            return Err(SendError::local(
+                SendAction::Retry,
+                BAD_RESPONSE,
+                "accepted without a message_id",
+            )
+            .with_body(answer.status, &answer.body));
         };
         Ok(SendReceipt {
             provider_message_id: id,
@@ -122,7 +133,12 @@ impl MetaMessaging {
         }
         for action in actions {
             let body = send::sender_action(recipient, action);
-            exchange_with(self.post("messages").json(&body), call::MAX_JSON_BODY, provider_error).await?;
+            exchange_with(
+                self.post("messages").json(&body),
+                call::MAX_JSON_BODY,
+                provider_error,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -148,22 +164,39 @@ impl Connector for MetaMessaging {
     }
 
     #[instrument(skip_all, fields(mime_type = %mime_type, size = bytes.len()))]
-    async fn upload_media(&self, bytes: Bytes, mime_type: &str, filename: &str) -> Result<String, SendError> {
+    async fn upload_media(
+        &self,
+        bytes: Bytes,
+        mime_type: &str,
+        filename: &str,
+    ) -> Result<String, SendError> {
         let kind = match mime_type.split('/').next() {
             Some("image") => "image",
             Some("video") => "video",
             Some("audio") => "audio",
             _ => "file",
         };
-        let message = serde_json::json!({"attachment": {"type": kind, "payload": {"is_reusable": true}}});
+        let message =
+            serde_json::json!({"attachment": {"type": kind, "payload": {"is_reusable": true}}});
         let part = reqwest::multipart::Part::bytes(bytes.to_vec())
             .file_name(filename.to_owned())
             .mime_str(mime_type)
-            .map_err(|e| SendError::local(SendAction::Rejected, send::INVALID_CONTENT, format!("bad mime type: {e}")))?;
+            .map_err(|e| {
+                SendError::local(
+                    SendAction::Rejected,
+                    send::INVALID_CONTENT,
+                    format!("bad mime type: {e}"),
+                )
+            })?;
         let form = reqwest::multipart::Form::new()
             .text("message", message.to_string())
             .part("filedata", part);
-        let answer = exchange_with(self.post("message_attachments").multipart(form), call::MAX_JSON_BODY, provider_error).await?;
+        let answer = exchange_with(
+            self.post("message_attachments").multipart(form),
+            call::MAX_JSON_BODY,
+            provider_error,
+        )
+        .await?;
         let up: UploadAnswer = call::decode(&answer)?;
         Ok(up.attachment_id)
     }
@@ -175,7 +208,13 @@ impl Connector for MetaMessaging {
         let url = Url::parse(media_id)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| SendError::local(SendAction::Rejected, "unknown_media", "the attachment URL is not http(s)"))?;
+            .ok_or_else(|| {
+                SendError::local(
+                    SendAction::Rejected,
+                    "unknown_media",
+                    "the attachment URL is not http(s)",
+                )
+            })?;
         let answer = exchange_with(self.http.get(url), MAX_ATTACHMENT, provider_error).await?;
         let mime_type = answer
             .content_type

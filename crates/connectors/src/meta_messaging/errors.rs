@@ -22,7 +22,11 @@ pub const SUBCODE_OUTSIDE_WINDOW: i64 = 2_018_278;
 pub const SUBCODE_NO_MATCHING_USER: i64 = 2_018_001;
 
 /// What a code means: the action and the stable code.
-pub fn classify(http_status: u16, code: Option<i64>, subcode: Option<i64>) -> (SendAction, &'static str) {
+pub fn classify(
+    http_status: u16,
+    code: Option<i64>,
+    subcode: Option<i64>,
+) -> (SendAction, &'static str) {
     use SendAction::{RateLimited, Rejected, Retry};
     match (code, subcode) {
         (Some(10), Some(SUBCODE_OUTSIDE_WINDOW)) => (Rejected, "window_closed"),
@@ -82,7 +86,12 @@ mod tests {
         let cases: &[(u16, Option<i64>, Option<i64>, &str)] = &[
             (400, Some(10), Some(SUBCODE_OUTSIDE_WINDOW), "window_closed"),
             (403, Some(10), None, "provider_permission_denied"),
-            (400, Some(100), Some(SUBCODE_NO_MATCHING_USER), "invalid_recipient"),
+            (
+                400,
+                Some(100),
+                Some(SUBCODE_NO_MATCHING_USER),
+                "invalid_recipient",
+            ),
             (400, Some(100), None, "invalid_parameter"),
             (401, Some(190), None, "provider_auth_failed"),
             (400, Some(551), None, "recipient_unavailable"),
@@ -93,7 +102,10 @@ mod tests {
             assert_eq!(got, *expected, "{code:?}/{sub:?}");
             assert_eq!(action, Rejected, "{code:?}/{sub:?}");
         }
-        assert_eq!(classify(500, Some(2), None), (Retry, "provider_unavailable"));
+        assert_eq!(
+            classify(500, Some(2), None),
+            (Retry, "provider_unavailable")
+        );
         assert_eq!(classify(503, None, None), (Retry, "provider_unavailable"));
         for code in [4, 613] {
             let (action, got) = classify(400, Some(code), None);
@@ -110,7 +122,11 @@ mod tests {
         assert_eq!(e.provider_code, Some(10));
         assert!(e.provider_text.contains("outside of allowed window"), "{e}");
         let limited = br#"{"error":{"message":"(#613) Calls to this api have exceeded the rate limit.","code":613}}"#;
-        let e = provider_error(StatusCode::BAD_REQUEST, limited, Some(Duration::from_secs(7)));
+        let e = provider_error(
+            StatusCode::BAD_REQUEST,
+            limited,
+            Some(Duration::from_secs(7)),
+        );
         assert_eq!(e.action, SendAction::RateLimited(Duration::from_secs(7)));
     }
 }

@@ -15,10 +15,13 @@ use super::Platform;
 use crate::inbound::{InboundEvent, ParseError};
 
 /// Reads a verified webhook body for the account `account_id` on `platform`.
-pub fn parse(platform: Platform, account_id: &str, raw: &[u8]) -> Result<Vec<InboundEvent>, ParseError> {
+pub fn parse(
+    platform: Platform,
+    account_id: &str,
+    raw: &[u8],
+) -> Result<Vec<InboundEvent>, ParseError> {
     let fail = |reason: String| ParseError { reason };
-    let body: Value =
-        serde_json::from_slice(raw).map_err(|e| fail(format!("not JSON: {e}")))?;
+    let body: Value = serde_json::from_slice(raw).map_err(|e| fail(format!("not JSON: {e}")))?;
     let object = body.get("object").and_then(Value::as_str);
     if object != Some(platform.object()) {
         return Err(fail(format!(

@@ -206,7 +206,9 @@ fn build(
     let config = with_defaults(config);
     let meta = MetaMessagingConfig {
         platform,
-        base_url: str_of(&config, "base_url").unwrap_or(GRAPH_BASE_URL).to_owned(),
+        base_url: str_of(&config, "base_url")
+            .unwrap_or(GRAPH_BASE_URL)
+            .to_owned(),
         api_version: str_of(&config, "api_version")
             .unwrap_or(DEFAULT_API_VERSION)
             .to_owned(),
@@ -239,5 +241,13 @@ fn build_instagram(
     let account = str_of(config, "ig_account_id").unwrap_or_default();
     let send_id = str_of(config, "page_id").unwrap_or(account);
     let token = secret(secrets, "access_token");
-    build(Platform::Instagram, config, account, send_id, token, secrets, ctx)
+    build(
+        Platform::Instagram,
+        config,
+        account,
+        send_id,
+        token,
+        secrets,
+        ctx,
+    )
 }

@@ -173,21 +173,40 @@ fn messenger_and_instagram_check_their_own_fields_and_build() {
     assert!(validate("messenger", &config, &secrets).is_ok());
     let c = build("messenger", &config, &secrets, &ctx).unwrap();
     assert_eq!(c.provider(), "messenger");
-    assert_eq!(account_of("messenger", &config).as_deref(), Some("1122334455"));
+    assert_eq!(
+        account_of("messenger", &config).as_deref(),
+        Some("1122334455")
+    );
     let defaults = with_defaults("messenger", &config);
     assert_eq!(defaults["api_version"], DEFAULT_API_VERSION);
 
     let problems = validate("instagram", &json!({"page_id": "x"}), &json!({})).unwrap_err();
     assert_eq!(
         fields(&problems),
-        ["config.ig_account_id", "config.page_id", "secrets.access_token", "secrets.app_secret"]
+        [
+            "config.ig_account_id",
+            "config.page_id",
+            "secrets.access_token",
+            "secrets.app_secret"
+        ]
     );
     let ig = json!({"ig_account_id": "17841400000000001"});
-    let c = build("instagram", &ig, &json!({"access_token": "t", "app_secret": "s"}), &ctx).unwrap();
+    let c = build(
+        "instagram",
+        &ig,
+        &json!({"access_token": "t", "app_secret": "s"}),
+        &ctx,
+    )
+    .unwrap();
     assert_eq!(c.provider(), "instagram");
     let info = protocol("instagram").unwrap();
     assert_eq!(info.kind, ChannelKind::Instagram);
     assert!(info.capabilities.carries(ContentKind::Reaction));
     assert!(!info.capabilities.carries(ContentKind::Template));
-    assert!(!protocol("messenger").unwrap().capabilities.carries(ContentKind::Reaction));
+    assert!(
+        !protocol("messenger")
+            .unwrap()
+            .capabilities
+            .carries(ContentKind::Reaction)
+    );
 }

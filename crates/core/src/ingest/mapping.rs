@@ -288,9 +288,7 @@ fn notice(event: InboundEvent) -> Notice {
         InboundEvent::Message(_)
         | InboundEvent::Status(_)
         | InboundEvent::Watermark(_)
-        | InboundEvent::Unparsed { .. } => {
-            info("message, status or unparsed piece".to_owned())
-        }
+        | InboundEvent::Unparsed { .. } => info("message, status or unparsed piece".to_owned()),
     }
 }
 

@@ -148,18 +148,25 @@ impl Core {
 
     /// Turns watermarks into statuses of the messages they cover: the outbound messages to that
     /// customer on this channel, accepted at or before the watermark, not yet at its status.
-    async fn resolve_watermarks(&self, channel: &Channel, mapped: &mut super::Mapped) -> CoreResult<()> {
+    async fn resolve_watermarks(
+        &self,
+        channel: &Channel,
+        mapped: &mut super::Mapped,
+    ) -> CoreResult<()> {
         for w in std::mem::take(&mut mapped.watermarks) {
             let ids = self
                 .store
                 .outbound_up_to(channel.org_id, channel.id, &w.to, w.status, w.up_to)
                 .await?;
-            mapped.batch.statuses.extend(ids.into_iter().map(|id| StatusReport {
-                provider_message_id: id,
-                status: w.status,
-                at: w.up_to,
-                error: None,
-            }));
+            mapped
+                .batch
+                .statuses
+                .extend(ids.into_iter().map(|id| StatusReport {
+                    provider_message_id: id,
+                    status: w.status,
+                    at: w.up_to,
+                    error: None,
+                }));
         }
         Ok(())
     }

@@ -50,6 +50,12 @@ async fn graph_send(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if check_version(&version).is_ok()
+        && let Some(answer) = crate::meta_messaging::graph_send(&state, &number, &headers, &body)
+    {
+        // A Page or Instagram account: the Messenger / Instagram Send API.
+        return answer;
+    }
     let answer = check_version(&version)
         .and_then(|()| state.authenticate(&headers, Object::PhoneNumber, Some(&number), "post"))
         .and_then(|account| {

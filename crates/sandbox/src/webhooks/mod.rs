@@ -103,6 +103,29 @@ impl Webhooks {
         self.dispatch(&account.phone_number_id, url, field, text, signature)
     }
 
+    /// Sends `payload` signed with `app_secret` to `url`, logged under `account` (a Page or
+    /// Instagram account id; the log's `phone_number_id`). For the Messenger and Instagram
+    /// emulation, whose accounts are not WhatsApp numbers.
+    pub(crate) fn deliver_for(
+        &self,
+        account: &str,
+        url: Option<String>,
+        app_secret: &str,
+        field: &str,
+        payload: &Value,
+        signing: Signing,
+    ) -> String {
+        let body = to_meta_json(payload);
+        let signature = match signing {
+            Signing::Good => Some(signature(app_secret.as_bytes(), &body)),
+            Signing::Bad => Some(signature(format!("not-{app_secret}").as_bytes(), &body)),
+            Signing::Unsigned => None,
+        };
+        let url = url.filter(|u| !u.is_empty());
+        let text = String::from_utf8_lossy(&body).into_owned();
+        self.dispatch(account, url, field, text, signature)
+    }
+
     /// Sends a logged delivery again, the same bytes with the same signature, as a new delivery
     /// (Meta redelivers; hubs must dedupe). `None` when the id is not in the log.
     pub(crate) fn replay(&self, id: &str) -> Option<String> {

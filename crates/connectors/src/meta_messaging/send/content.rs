@@ -1,7 +1,9 @@
 //! The `message` object for each neutral content kind, and the reaction sender action.
 
 use serde_json::{Map, Value, json};
-use switchboard_domain::content::{Contacts, Content, CtaUrl, Header, List, Location, Media, Reaction, ReplyButtons};
+use switchboard_domain::content::{
+    Contacts, Content, CtaUrl, Header, List, Location, Media, Reaction, ReplyButtons,
+};
 
 use super::{INVALID_CONTENT, UNSUPPORTED_CONTENT, check_text, refuse};
 use crate::meta_messaging::Platform;
@@ -13,7 +15,10 @@ const MAX_QUICK_REPLIES: usize = 13;
 const MAX_QUICK_REPLY_TITLE: usize = 20;
 
 /// The `message` object of `content`.
-pub(super) fn message(platform: Platform, content: &Content) -> Result<Map<String, Value>, SendError> {
+pub(super) fn message(
+    platform: Platform,
+    content: &Content,
+) -> Result<Map<String, Value>, SendError> {
     let out = match content {
         Content::Text(t) => text(platform, &t.body)?,
         Content::Image(m) | Content::Sticker(m) => attachment("image", m)?,
@@ -28,7 +33,10 @@ pub(super) fn message(platform: Platform, content: &Content) -> Result<Map<Strin
         Content::Template(_) => {
             return Err(refuse(
                 UNSUPPORTED_CONTENT,
-                format!("{} has no message templates (WhatsApp only)", platform.provider()),
+                format!(
+                    "{} has no message templates (WhatsApp only)",
+                    platform.provider()
+                ),
             ));
         }
         Content::Reaction(_) => unreachable!("reactions are sender actions, handled by send_body"),
@@ -46,7 +54,11 @@ fn text(platform: Platform, body: &str) -> Result<Map<String, Value>, SendError>
 /// An attachment by URL (the hub's signed link, or the caller's) or by the id the attachment
 /// upload API gave. The Send API has no captions: refused rather than silently dropped.
 fn attachment(kind: &str, media: &Media) -> Result<Map<String, Value>, SendError> {
-    if media.caption.as_deref().is_some_and(|c| !c.trim().is_empty()) {
+    if media
+        .caption
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty())
+    {
         return Err(refuse(
             INVALID_CONTENT,
             "Messenger and Instagram attachments carry no caption; send the text as its own message",
@@ -55,10 +67,18 @@ fn attachment(kind: &str, media: &Media) -> Result<Map<String, Value>, SendError
     let payload = match (&media.url, &media.media_id) {
         (Some(url), _) => json!({ "url": url, "is_reusable": true }),
         (None, Some(id)) => json!({ "attachment_id": id }),
-        (None, None) => return Err(refuse(INVALID_CONTENT, "an attachment needs a url or a media id")),
+        (None, None) => {
+            return Err(refuse(
+                INVALID_CONTENT,
+                "an attachment needs a url or a media id",
+            ));
+        }
     };
     let mut m = Map::new();
-    m.insert("attachment".into(), json!({ "type": kind, "payload": payload }));
+    m.insert(
+        "attachment".into(),
+        json!({ "type": kind, "payload": payload }),
+    );
     Ok(m)
 }
 
@@ -110,7 +130,11 @@ fn text_header(header: Option<&Header>) -> Result<Option<&str>, SendError> {
 }
 
 fn reply_buttons(platform: Platform, b: &ReplyButtons) -> Result<Map<String, Value>, SendError> {
-    let body = framed(text_header(b.header.as_ref())?, &b.body, b.footer.as_deref());
+    let body = framed(
+        text_header(b.header.as_ref())?,
+        &b.body,
+        b.footer.as_deref(),
+    );
     let replies = b
         .buttons
         .iter()
@@ -133,7 +157,11 @@ fn list(platform: Platform, l: &List) -> Result<Map<String, Value>, SendError> {
 
 /// Messenger: a button template with one `web_url` button. Instagram: the link as text.
 fn cta_url(platform: Platform, c: &CtaUrl) -> Result<Map<String, Value>, SendError> {
-    let body = framed(text_header(c.header.as_ref())?, &c.body, c.footer.as_deref());
+    let body = framed(
+        text_header(c.header.as_ref())?,
+        &c.body,
+        c.footer.as_deref(),
+    );
     match platform {
         Platform::Messenger => {
             check_text(platform, &body)?;
@@ -148,7 +176,10 @@ fn cta_url(platform: Platform, c: &CtaUrl) -> Result<Map<String, Value>, SendErr
             );
             Ok(m)
         }
-        Platform::Instagram => text(platform, &format!("{body}\n\n{}: {}", c.display_text, c.url)),
+        Platform::Instagram => text(
+            platform,
+            &format!("{body}\n\n{}: {}", c.display_text, c.url),
+        ),
     }
 }
 
@@ -202,9 +233,15 @@ fn labelled(label: Option<&str>, value: &str) -> String {
 
 /// Instagram's `react` / `unreact` sender action; it only knows the heart (`love`). Messenger's
 /// Send API has no reactions.
-pub(super) fn reaction(platform: Platform, r: &Reaction) -> Result<(&'static str, Value), SendError> {
+pub(super) fn reaction(
+    platform: Platform,
+    r: &Reaction,
+) -> Result<(&'static str, Value), SendError> {
     if platform == Platform::Messenger {
-        return Err(refuse(UNSUPPORTED_CONTENT, "Messenger's Send API cannot react to messages"));
+        return Err(refuse(
+            UNSUPPORTED_CONTENT,
+            "Messenger's Send API cannot react to messages",
+        ));
     }
     if r.is_removal() {
         return Ok(("unreact", json!({ "message_id": r.message_id })));
@@ -215,5 +252,8 @@ pub(super) fn reaction(platform: Platform, r: &Reaction) -> Result<(&'static str
             "Instagram reactions can only be a heart (❤️)",
         ));
     }
-    Ok(("react", json!({ "message_id": r.message_id, "reaction": "love" })))
+    Ok((
+        "react",
+        json!({ "message_id": r.message_id, "reaction": "love" }),
+    ))
 }

@@ -46,22 +46,42 @@ fn text_limits_differ_per_platform() {
     let e = body(Platform::Instagram, json!({"type": "text", "body": long})).unwrap_err();
     assert_eq!(e.code, INVALID_CONTENT);
     let at_limit = "a".repeat(MESSENGER_MAX_TEXT_CHARS);
-    assert!(body(Platform::Messenger, json!({"type": "text", "body": at_limit})).is_ok());
+    assert!(
+        body(
+            Platform::Messenger,
+            json!({"type": "text", "body": at_limit})
+        )
+        .is_ok()
+    );
     let over = "a".repeat(MESSENGER_MAX_TEXT_CHARS + 1);
     assert!(body(Platform::Messenger, json!({"type": "text", "body": over})).is_err());
 }
 
 #[test]
 fn media_goes_by_url_or_attachment_id_and_captions_are_refused() {
-    let b = body(Platform::Messenger, json!({"type": "document", "url": "https://h/x.pdf"})).unwrap();
+    let b = body(
+        Platform::Messenger,
+        json!({"type": "document", "url": "https://h/x.pdf"}),
+    )
+    .unwrap();
     assert_eq!(
         b["message"]["attachment"],
         json!({"type": "file", "payload": {"url": "https://h/x.pdf", "is_reusable": true}})
     );
-    let b = body(Platform::Messenger, json!({"type": "audio", "media_id": "778"})).unwrap();
-    assert_eq!(b["message"]["attachment"]["payload"], json!({"attachment_id": "778"}));
-    let e = body(Platform::Messenger, json!({"type": "image", "url": "https://h/p.jpg", "caption": "c"}))
-        .unwrap_err();
+    let b = body(
+        Platform::Messenger,
+        json!({"type": "audio", "media_id": "778"}),
+    )
+    .unwrap();
+    assert_eq!(
+        b["message"]["attachment"]["payload"],
+        json!({"attachment_id": "778"})
+    );
+    let e = body(
+        Platform::Messenger,
+        json!({"type": "image", "url": "https://h/p.jpg", "caption": "c"}),
+    )
+    .unwrap_err();
     assert_eq!(e.code, INVALID_CONTENT);
 }
 
@@ -88,10 +108,19 @@ fn buttons_and_lists_become_quick_replies_and_cta_a_button_template() {
     assert_eq!(b["message"]["quick_replies"].as_array().unwrap().len(), 2);
     let cta = json!({"type": "cta_url", "body": "Track it", "display_text": "Track", "url": "https://t.example/1"});
     let b = body(Platform::Messenger, cta.clone()).unwrap();
-    assert_eq!(b["message"]["attachment"]["payload"]["template_type"], "button");
-    assert_eq!(b["message"]["attachment"]["payload"]["buttons"][0]["url"], "https://t.example/1");
+    assert_eq!(
+        b["message"]["attachment"]["payload"]["template_type"],
+        "button"
+    );
+    assert_eq!(
+        b["message"]["attachment"]["payload"]["buttons"][0]["url"],
+        "https://t.example/1"
+    );
     let b = body(Platform::Instagram, cta).unwrap();
-    assert_eq!(b["message"]["text"], "Track it\n\nTrack: https://t.example/1");
+    assert_eq!(
+        b["message"]["text"],
+        "Track it\n\nTrack: https://t.example/1"
+    );
 }
 
 #[test]
@@ -102,7 +131,10 @@ fn location_and_contacts_downgrade_to_text_and_templates_are_refused() {
     )
     .unwrap();
     let text = b["message"]["text"].as_str().unwrap();
-    assert!(text.starts_with("Office\n") && text.contains("mlat=51.5&mlon=-0.12"), "{text}");
+    assert!(
+        text.starts_with("Office\n") && text.contains("mlat=51.5&mlon=-0.12"),
+        "{text}"
+    );
     let b = body(
         Platform::Instagram,
         json!({"type": "contacts", "contacts": [{"name": {"formatted_name": "Ada L"},
@@ -123,11 +155,22 @@ fn reactions_are_instagram_hearts_only() {
     let heart = json!({"type": "reaction", "message_id": "m_1", "emoji": "❤️"});
     let b = body(Platform::Instagram, heart.clone()).unwrap();
     assert_eq!(b["sender_action"], "react");
-    assert_eq!(b["payload"], json!({"message_id": "m_1", "reaction": "love"}));
+    assert_eq!(
+        b["payload"],
+        json!({"message_id": "m_1", "reaction": "love"})
+    );
     assert!(b.get("message").is_none());
-    let b = body(Platform::Instagram, json!({"type": "reaction", "message_id": "m_1", "emoji": ""})).unwrap();
+    let b = body(
+        Platform::Instagram,
+        json!({"type": "reaction", "message_id": "m_1", "emoji": ""}),
+    )
+    .unwrap();
     assert_eq!(b["sender_action"], "unreact");
-    let e = body(Platform::Instagram, json!({"type": "reaction", "message_id": "m_1", "emoji": "👍"})).unwrap_err();
+    let e = body(
+        Platform::Instagram,
+        json!({"type": "reaction", "message_id": "m_1", "emoji": "👍"}),
+    )
+    .unwrap_err();
     assert_eq!(e.code, INVALID_CONTENT);
     let e = body(Platform::Messenger, heart).unwrap_err();
     assert_eq!(e.code, UNSUPPORTED_CONTENT);
@@ -136,7 +179,10 @@ fn reactions_are_instagram_hearts_only() {
 #[test]
 fn a_reply_quotes_by_mid() {
     let mut m = msg(json!({"type": "text", "body": "Yes"}));
-    m.content = OutboundContent { reply_to: Some("m_in".into()), ..m.content };
+    m.content = OutboundContent {
+        reply_to: Some("m_in".into()),
+        ..m.content
+    };
     let b = send_body(Platform::Messenger, &m).unwrap();
     assert_eq!(b["message"]["reply_to"], json!({"mid": "m_in"}));
 }

@@ -35,28 +35,53 @@ pub(super) fn read(account: &str, item: &Value, out: &mut Vec<InboundEvent>) {
     let sender = str_at(item, &["sender", "id"]);
     let recipient = str_at(item, &["recipient", "id"]);
     let Some(at) = millis(item.get("timestamp")) else {
-        out.push(unparsed("messaging item without integer millisecond `timestamp`", item));
+        out.push(unparsed(
+            "messaging item without integer millisecond `timestamp`",
+            item,
+        ));
         return;
     };
     let (Some(sender), Some(_)) = (sender, recipient) else {
-        out.push(unparsed("messaging item without `sender.id` and `recipient.id`", item));
+        out.push(unparsed(
+            "messaging item without `sender.id` and `recipient.id`",
+            item,
+        ));
         return;
     };
-    let customer = Customer { account, sender, at };
+    let customer = Customer {
+        account,
+        sender,
+        at,
+    };
     if let Some(message) = item.get("message") {
         message_event(&customer, message, item, out);
     } else if let Some(postback) = item.get("postback") {
-        let payload = postback.get("payload").and_then(Value::as_str).unwrap_or_default();
-        let title = postback.get("title").and_then(Value::as_str).unwrap_or_default();
-        // Postbacks of older API versions carry no mid: one tap per sender and moment.
-        let id = postback
-            .get("mid")
+        let payload = postback
+            .get("payload")
             .and_then(Value::as_str)
-            .map_or_else(|| format!("postback:{sender}:{}", at.unix_timestamp_nanos() / 1_000_000), str::to_owned);
-        out.push(customer.message(id, None, InboundContent::ButtonReply {
-            id: payload.to_owned(),
-            title: title.to_owned(),
-        }));
+            .unwrap_or_default();
+        let title = postback
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        // Postbacks of older API versions carry no mid: one tap per sender and moment.
+        let id = postback.get("mid").and_then(Value::as_str).map_or_else(
+            || {
+                format!(
+                    "postback:{sender}:{}",
+                    at.unix_timestamp_nanos() / 1_000_000
+                )
+            },
+            str::to_owned,
+        );
+        out.push(customer.message(
+            id,
+            None,
+            InboundContent::ButtonReply {
+                id: payload.to_owned(),
+                title: title.to_owned(),
+            },
+        ));
     } else if let Some(reaction) = item.get("reaction") {
         let Some(mid) = reaction.get("mid").and_then(Value::as_str) else {
             out.push(unparsed("reaction without `mid`", item));
@@ -74,13 +99,22 @@ pub(super) fn read(account: &str, item: &Value, out: &mut Vec<InboundEvent>) {
             "reaction:{sender}:{mid}:{action}:{}",
             at.unix_timestamp_nanos() / 1_000_000
         );
-        out.push(customer.message(id, None, InboundContent::Reaction {
-            message_id: mid.to_owned(),
-            emoji: emoji.map(str::to_owned),
-        }));
+        out.push(customer.message(
+            id,
+            None,
+            InboundContent::Reaction {
+                message_id: mid.to_owned(),
+                emoji: emoji.map(str::to_owned),
+            },
+        ));
     } else if let Some(delivery) = item.get("delivery") {
         // Our messages to `sender` are what was delivered.
-        for mid in delivery.get("mids").and_then(Value::as_array).into_iter().flatten() {
+        for mid in delivery
+            .get("mids")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(mid) = mid.as_str() {
                 out.push(status(account, sender, mid, DeliveryState::Delivered, at));
             }
@@ -99,13 +133,25 @@ pub(super) fn read(account: &str, item: &Value, out: &mut Vec<InboundEvent>) {
         let up_to = millis(seen.get("watermark")).unwrap_or(at);
         out.push(watermark(account, sender, DeliveryState::Read, up_to));
     } else if item.get("message_edit").is_some() {
-        out.push(unparsed("message edit: not recorded by the messaging core yet", item));
+        out.push(unparsed(
+            "message edit: not recorded by the messaging core yet",
+            item,
+        ));
     } else {
-        out.push(unparsed("messaging event this connector does not handle", item));
+        out.push(unparsed(
+            "messaging event this connector does not handle",
+            item,
+        ));
     }
 }
 
-fn status(account: &str, recipient: &str, mid: &str, state: DeliveryState, at: OffsetDateTime) -> InboundEvent {
+fn status(
+    account: &str,
+    recipient: &str,
+    mid: &str,
+    state: DeliveryState,
+    at: OffsetDateTime,
+) -> InboundEvent {
     InboundEvent::Status(StatusEvent {
         account: account.to_owned(),
         provider_message_id: mid.to_owned(),
@@ -118,7 +164,12 @@ fn status(account: &str, recipient: &str, mid: &str, state: DeliveryState, at: O
     })
 }
 
-fn watermark(account: &str, recipient: &str, state: DeliveryState, up_to: OffsetDateTime) -> InboundEvent {
+fn watermark(
+    account: &str,
+    recipient: &str,
+    state: DeliveryState,
+    up_to: OffsetDateTime,
+) -> InboundEvent {
     InboundEvent::Watermark(WatermarkEvent {
         account: account.to_owned(),
         recipient: recipient.to_owned(),
@@ -135,7 +186,12 @@ struct Customer<'a> {
 }
 
 impl Customer<'_> {
-    fn message(&self, id: String, reply_to: Option<String>, content: InboundContent) -> InboundEvent {
+    fn message(
+        &self,
+        id: String,
+        reply_to: Option<String>,
+        content: InboundContent,
+    ) -> InboundEvent {
         InboundEvent::Message(Box::new(InboundMessage {
             account: self.account.to_owned(),
             provider_message_id: id,
@@ -168,7 +224,10 @@ fn message_event(
         return;
     };
     if message.get("is_deleted").and_then(Value::as_bool) == Some(true) {
-        out.push(unparsed("message deletion: not recorded by the messaging core yet", item));
+        out.push(unparsed(
+            "message deletion: not recorded by the messaging core yet",
+            item,
+        ));
         return;
     }
     let reply_to = str_at(message, &["reply_to", "mid"]).map(str::to_owned);
@@ -187,19 +246,29 @@ fn message_event(
             // Several attachments in one message: the first keeps the mid, the others get
             // `{mid}#2`, `{mid}#3`... so each is stored (and deduplicated) on its own.
             for (i, a) in list.iter().enumerate() {
-                let id = if i == 0 { mid.to_owned() } else { format!("{mid}#{}", i + 1) };
+                let id = if i == 0 {
+                    mid.to_owned()
+                } else {
+                    format!("{mid}#{}", i + 1)
+                };
                 out.push(customer.message(id, reply_to.clone(), attachment(a, text)));
             }
         }
         (Some(text), _) => out.push(customer.message(
             mid.to_owned(),
             reply_to,
-            InboundContent::Text { body: text.to_owned() },
+            InboundContent::Text {
+                body: text.to_owned(),
+            },
         )),
-        _ => out.push(customer.message(mid.to_owned(), reply_to, InboundContent::Unsupported {
-            kind: "message".into(),
-            raw: message.clone(),
-        })),
+        _ => out.push(customer.message(
+            mid.to_owned(),
+            reply_to,
+            InboundContent::Unsupported {
+                kind: "message".into(),
+                raw: message.clone(),
+            },
+        )),
     }
 }
 
@@ -242,7 +311,11 @@ fn attachment(a: &Value, caption: Option<&str>) -> InboundContent {
         }
     }
     InboundContent::Unsupported {
-        kind: if kind.is_empty() { "attachment".into() } else { kind.to_owned() },
+        kind: if kind.is_empty() {
+            "attachment".into()
+        } else {
+            kind.to_owned()
+        },
         raw: a.clone(),
     }
 }

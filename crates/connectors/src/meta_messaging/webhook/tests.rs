@@ -17,7 +17,9 @@ fn entry(items: serde_json::Value) -> serde_json::Value {
 fn item(extra: serde_json::Value) -> serde_json::Value {
     let mut v = json!({"sender": {"id": "24000000000001"}, "recipient": {"id": PAGE},
                        "timestamp": 1767225600000_i64});
-    v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    v.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
     v
 }
 
@@ -30,14 +32,22 @@ fn message(e: &InboundEvent) -> &crate::inbound::InboundMessage {
 
 #[test]
 fn a_text_with_a_quick_reply_as_providers_documents_it() {
-    let events = parse_page(entry(json!([item(json!({"message": {"mid": "m_abc", "text": "hello",
-        "quick_reply": {"payload": "OPT_1"}}}))])));
+    let events = parse_page(entry(json!([item(
+        json!({"message": {"mid": "m_abc", "text": "hello",
+        "quick_reply": {"payload": "OPT_1"}}})
+    )])));
     let m = message(&events[0]);
     assert_eq!(m.provider_message_id, "m_abc");
     assert_eq!(m.from, "24000000000001");
     assert_eq!(m.account, PAGE);
     assert_eq!(m.timestamp, datetime!(2026-01-01 00:00 UTC));
-    assert_eq!(m.content, InboundContent::ButtonReply { id: "OPT_1".into(), title: "hello".into() });
+    assert_eq!(
+        m.content,
+        InboundContent::ButtonReply {
+            id: "OPT_1".into(),
+            title: "hello".into()
+        }
+    );
 }
 
 #[test]
@@ -49,13 +59,20 @@ fn text_replies_attachments_postbacks_and_reactions() {
             {"type": "file", "payload": {"url": "https://cdn.example/f.pdf"}},
             {"type": "fallback", "payload": null}]}})),
         item(json!({"postback": {"mid": "m_3", "title": "Track order", "payload": "TRACK"}})),
-        item(json!({"reaction": {"mid": "m_out", "action": "react", "reaction": "love", "emoji": "❤"}})),
+        item(
+            json!({"reaction": {"mid": "m_out", "action": "react", "reaction": "love", "emoji": "❤"}})
+        ),
         item(json!({"reaction": {"mid": "m_out", "action": "unreact"}})),
     ])));
     assert_eq!(events.len(), 7, "{events:#?}");
     let m = message(&events[0]);
     assert_eq!(m.reply_to.as_deref(), Some("m_out"));
-    assert_eq!(m.content, InboundContent::Text { body: "see this".into() });
+    assert_eq!(
+        m.content,
+        InboundContent::Text {
+            body: "see this".into()
+        }
+    );
     let img = message(&events[1]);
     assert_eq!(img.provider_message_id, "m_2");
     match &img.content {
@@ -66,20 +83,35 @@ fn text_replies_attachments_postbacks_and_reactions() {
         other => panic!("{other:?}"),
     }
     assert_eq!(message(&events[2]).provider_message_id, "m_2#2");
-    assert!(matches!(message(&events[3]).content, InboundContent::Unsupported { .. }));
+    assert!(matches!(
+        message(&events[3]).content,
+        InboundContent::Unsupported { .. }
+    ));
     assert_eq!(
         message(&events[4]).content,
-        InboundContent::ButtonReply { id: "TRACK".into(), title: "Track order".into() }
+        InboundContent::ButtonReply {
+            id: "TRACK".into(),
+            title: "Track order".into()
+        }
     );
     assert_eq!(
         message(&events[5]).content,
-        InboundContent::Reaction { message_id: "m_out".into(), emoji: Some("❤".into()) }
+        InboundContent::Reaction {
+            message_id: "m_out".into(),
+            emoji: Some("❤".into())
+        }
     );
     assert_eq!(
         message(&events[6]).content,
-        InboundContent::Reaction { message_id: "m_out".into(), emoji: None }
+        InboundContent::Reaction {
+            message_id: "m_out".into(),
+            emoji: None
+        }
     );
-    assert_ne!(message(&events[5]).provider_message_id, message(&events[6]).provider_message_id);
+    assert_ne!(
+        message(&events[5]).provider_message_id,
+        message(&events[6]).provider_message_id
+    );
 }
 
 #[test]
@@ -117,7 +149,11 @@ fn echoes_edits_deletions_and_bad_items_are_logged_beside_good_ones() {
         item(json!({"message": {"mid": "m_ok", "text": "still here"}})),
     ])));
     assert_eq!(events.len(), 5);
-    assert!(events[..4].iter().all(|e| matches!(e, InboundEvent::Unparsed { .. })));
+    assert!(
+        events[..4]
+            .iter()
+            .all(|e| matches!(e, InboundEvent::Unparsed { .. }))
+    );
     assert_eq!(message(&events[4]).provider_message_id, "m_ok");
 }
 
@@ -133,7 +169,11 @@ fn entries_of_another_page_are_skipped_and_wrong_envelopes_refused() {
 
     let ig = json!({"object": "instagram", "entry": []}).to_string();
     assert!(parse(Platform::Messenger, PAGE, ig.as_bytes()).is_err());
-    assert!(parse(Platform::Instagram, PAGE, ig.as_bytes()).unwrap().is_empty());
+    assert!(
+        parse(Platform::Instagram, PAGE, ig.as_bytes())
+            .unwrap()
+            .is_empty()
+    );
     assert!(parse(Platform::Messenger, PAGE, b"not json").is_err());
     assert!(parse(Platform::Messenger, PAGE, br#"{"object":"page"}"#).is_err());
 }
@@ -144,5 +184,7 @@ fn instagram_read_names_a_mid_and_covers_what_came_before() {
         item(json!({"read": {"mid": "m_ig"}}))]}]});
     let events = parse(Platform::Instagram, PAGE, body.to_string().as_bytes()).unwrap();
     assert!(matches!(&events[0], InboundEvent::Status(s) if s.status == DeliveryState::Read));
-    assert!(matches!(&events[1], InboundEvent::Watermark(w) if w.up_to == datetime!(2026-01-01 00:00 UTC)));
+    assert!(
+        matches!(&events[1], InboundEvent::Watermark(w) if w.up_to == datetime!(2026-01-01 00:00 UTC))
+    );
 }
