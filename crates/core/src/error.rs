@@ -74,6 +74,10 @@ pub enum CoreError {
         protocol: &'static str,
         supported: &'static [ContentKind],
     },
+    /// Messenger / Instagram: outside the customer-service window, and no tag the caller gave
+    /// allows the send (PRODUCT §8).
+    #[error("{}", window_text(.0))]
+    WindowClosed(switchboard_domain::WindowClosed),
     /// A provider webhook whose signature is missing or wrong; nothing was stored.
     #[error("the webhook signature is invalid: {0}")]
     WebhookSignatureInvalid(String),
@@ -105,6 +109,25 @@ pub enum CoreError {
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// Says when the window closed and what would still allow the send.
+fn window_text(w: &switchboard_domain::WindowClosed) -> String {
+    let fmt = |t: switchboard_domain::Timestamp| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|_| t.to_string())
+    };
+    let closed = match w.closed_at {
+        Some(at) => format!("the 24-hour window closed at {}", fmt(at)),
+        None => "the customer has not written on this channel".to_owned(),
+    };
+    match w.human_agent_until {
+        Some(until) => format!(
+            "{closed}; a person may still answer with the tag `human_agent` until {}",
+            fmt(until)
+        ),
+        None => format!("{closed}; wait for the customer to write again"),
+    }
+}
+
 impl CoreError {
     /// The stable machine-readable code clients branch on.
     pub fn code(&self) -> &'static str {
@@ -132,6 +155,7 @@ impl CoreError {
             CoreError::InvalidRecipient(_) => "invalid_recipient",
             CoreError::InvalidContent(_) => "invalid_content",
             CoreError::UnsupportedContent { .. } => "unsupported_content",
+            CoreError::WindowClosed(_) => "window_closed",
             CoreError::WebhookSignatureInvalid(_) => "webhook_signature_invalid",
             CoreError::WebhookMalformed(_) => "webhook_malformed",
             CoreError::WebhookHandshakeFailed(_) => "webhook_handshake_failed",

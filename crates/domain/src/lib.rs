@@ -17,7 +17,7 @@ pub use email::{Email, EmailError};
 pub use ids::*;
 pub use messaging::{
     Address, AddressError, ChannelKind, ChannelStatus, ConversationStatus, Direction,
-    MessageStatus, Priority, Sender,
+    MessageStatus, MessageTag, Priority, Sender, WindowClosed,
 };
 pub use name::{Name, NameError};
 pub use phone::{E164, PhoneError};

@@ -35,7 +35,7 @@ mod statuses;
 mod teams;
 mod timeline;
 mod users;
-mod watermarks;
+mod recipients;
 mod webhook_deliveries;
 mod webhooks;
 

@@ -231,7 +231,16 @@ impl MessageStore for PgStore {
         status: MessageStatus,
         up_to: Timestamp,
     ) -> Result<Vec<String>> {
-        crate::watermarks::outbound_up_to(self, org, channel, to, status, up_to).await
+        crate::recipients::outbound_up_to(self, org, channel, to, status, up_to).await
+    }
+
+    async fn last_inbound_at(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        to: &str,
+    ) -> Result<Option<Timestamp>> {
+        crate::recipients::last_inbound_at(self, org, channel, to).await
     }
 
     async fn list_messages(

@@ -35,7 +35,7 @@ mod search;
 mod sessions;
 mod teams;
 mod users;
-mod watermarks;
+mod recipients;
 mod webhook_deliveries;
 mod webhooks;
 mod writer;

@@ -236,9 +236,20 @@ impl MessageStore for SqliteStore {
     ) -> Result<Vec<String>> {
         let to = to.to_owned();
         self.read(move |conn| {
-            crate::watermarks::outbound_up_to(conn, org, channel, &to, status, up_to)
+            crate::recipients::outbound_up_to(conn, org, channel, &to, status, up_to)
         })
         .await
+    }
+
+    async fn last_inbound_at(
+        &self,
+        org: OrgId,
+        channel: switchboard_domain::ChannelId,
+        to: &str,
+    ) -> Result<Option<Timestamp>> {
+        let to = to.to_owned();
+        self.read(move |conn| crate::recipients::last_inbound_at(conn, org, channel, &to))
+            .await
     }
 
     async fn list_messages(

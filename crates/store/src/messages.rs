@@ -269,6 +269,14 @@ pub trait MessageStore: Send + Sync {
 
     async fn get_message(&self, org: OrgId, id: MessageId) -> Result<Message>;
 
+    /// When the customer at `to` on `channel` last wrote; `None` when they never did.
+    async fn last_inbound_at(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        to: &str,
+    ) -> Result<Option<Timestamp>>;
+
     /// The provider ids of outbound messages to `to` on `channel` that a watermark of `status`
     /// at `up_to` covers: accepted at or before it, handed to the provider, and not yet at
     /// `status` or beyond (nor failed). At most [`MAX_WATERMARK_MESSAGES`], oldest first.

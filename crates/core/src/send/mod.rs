@@ -8,8 +8,10 @@
 mod read;
 
 use switchboard_domain::content::{ContentError, ContentKind, OutboundContent, Rule};
+use switchboard_domain::messaging::window::{MessageTag, check_window};
 use switchboard_domain::{
-    Address, ChannelId, ChannelStatus, ConversationId, MessageId, MessageStatus, Scope, Sender,
+    Address, ChannelId, ChannelKind, ChannelStatus, ConversationId, MessageId, MessageStatus,
+    Scope, Sender,
 };
 use switchboard_store::{Channel, Effects, NewJob, OutboundRequest};
 
@@ -52,7 +54,8 @@ impl Core {
         let mut req = req;
         self.check_outbound_media(who, &channel, &mut req.content.content)
             .await?;
-        self.check_send_policy(&channel, &to, &req.content).await?;
+        self.check_send_policy(&channel, &to, req.tag.as_deref())
+            .await?;
 
         let org = who.org();
         let id = MessageId::new();
@@ -90,17 +93,30 @@ impl Core {
         })
     }
 
-    /// The hook for the sending policies of issue 7 (the 24-hour customer service window:
-    /// free-form content only within 24 h of the customer's last message, templates any time;
-    /// opt-outs). Nothing is enforced here yet: until then the provider has the last word, and a
-    /// closed window comes back from it as a failed message with code `window_closed`.
+    /// The sending policies known so far (issue 7 grows them): Messenger's and Instagram's
+    /// customer-service window, with the caller's message tag, refused here with
+    /// `window_closed` before anything is queued. WhatsApp's window is still the provider's to
+    /// enforce (a closed one comes back as a failed message with code `window_closed`).
     async fn check_send_policy(
         &self,
-        _channel: &Channel,
-        _to: &Address,
-        _content: &OutboundContent,
+        channel: &Channel,
+        to: &Address,
+        tag: Option<&str>,
     ) -> CoreResult<()> {
-        Ok(())
+        let tag = tag
+            .map(|t| MessageTag::for_kind(channel.kind, t))
+            .transpose()
+            .map_err(|e| CoreError::unprocessable("invalid_tag", "tag", e.to_string()))?;
+        if channel.kind.service_window().is_none() || channel.kind == ChannelKind::Whatsapp {
+            return Ok(());
+        }
+        let last = self
+            .store
+            .last_inbound_at(channel.org_id, channel.id, to.as_str())
+            .await?;
+        check_window(channel.kind, last, switchboard_domain::now(), tag)
+            .map(|_| ())
+            .map_err(CoreError::WindowClosed)
     }
 }
 

@@ -7,12 +7,14 @@ mod channel;
 mod conversation;
 mod sender;
 mod status;
+pub mod window;
 
 pub use address::{Address, AddressError};
 pub use channel::{ChannelKind, ChannelStatus};
 pub use conversation::{ConversationStatus, Priority};
 pub use sender::{Direction, Sender};
 pub use status::MessageStatus;
+pub use window::{MessageTag, TagError, WindowClosed, WindowVerdict, check_window};
 
 /// Implements `as_str`, `parse`, `Display`, `FromStr` and string serde for a fieldless enum whose
 /// wire names are listed once.

@@ -1,5 +1,6 @@
-//! The messages a delivery or read watermark covers (Messenger, Instagram): a read of the
-//! outbound messages to one customer on one channel, found through the identity's address.
+//! Reads about one customer of one channel, found through the identity's address: when they
+//! last wrote (the Messenger / Instagram window) and the outbound messages a delivery or read
+//! watermark covers.
 
 use switchboard_domain::{ChannelId, MessageStatus, OrgId, Timestamp};
 use switchboard_store::{MAX_WATERMARK_MESSAGES, Result, watermark_moves};
@@ -41,4 +42,24 @@ pub(crate) async fn outbound_up_to(
     .fetch_all(store.pool())
     .await
     .map_err(db)
+}
+
+pub(crate) async fn last_inbound_at(
+    store: &PgStore,
+    org: OrgId,
+    channel: ChannelId,
+    to: &str,
+) -> Result<Option<Timestamp>> {
+    let found: Option<Option<Timestamp>> = sqlx::query_scalar(
+        "SELECT c.last_inbound_at FROM identities i
+         JOIN conversations c ON c.identity_id = i.id
+         WHERE i.channel_id = $1 AND i.address = $2 AND i.org_id = $3",
+    )
+    .bind(channel.0)
+    .bind(to)
+    .bind(org.0)
+    .fetch_optional(store.pool())
+    .await
+    .map_err(db)?;
+    Ok(found.flatten())
 }

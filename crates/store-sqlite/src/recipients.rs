@@ -1,11 +1,12 @@
-//! The messages a delivery or read watermark covers (Messenger, Instagram): a read of the
-//! outbound messages to one customer on one channel, found through the identity's address.
+//! Reads about one customer of one channel, found through the identity's address: when they
+//! last wrote (the Messenger / Instagram window) and the outbound messages a delivery or read
+//! watermark covers.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use switchboard_domain::{ChannelId, MessageStatus, OrgId, Timestamp};
 use switchboard_store::{MAX_WATERMARK_MESSAGES, Result, watermark_moves};
 
-use crate::codec::ms;
+use crate::codec::{from_ms, ms};
 use crate::error::DbResult;
 
 pub(crate) fn outbound_up_to(
@@ -48,4 +49,28 @@ pub(crate) fn outbound_up_to(
     .db()?
     .collect::<rusqlite::Result<Vec<_>>>()
     .db()
+}
+
+pub(crate) fn last_inbound_at(
+    conn: &Connection,
+    org: OrgId,
+    channel: ChannelId,
+    to: &str,
+) -> Result<Option<Timestamp>> {
+    let found: Option<Option<i64>> = conn
+        .prepare_cached(
+            "SELECT c.last_inbound_at FROM identities i
+             JOIN conversations c ON c.identity_id = i.id
+             WHERE i.channel_id = ?1 AND i.address = ?2 AND i.org_id = ?3",
+        )
+        .db()?
+        .query_row(params![channel.0.as_bytes(), to, org.0.as_bytes()], |row| row.get(0))
+        .optional()
+        .db()?;
+    match found.flatten() {
+        Some(v) => from_ms(v)
+            .map(Some)
+            .map_err(|e| switchboard_store::StoreError::Other(Box::new(e))),
+        None => Ok(None),
+    }
 }
