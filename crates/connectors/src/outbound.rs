@@ -43,8 +43,12 @@ pub struct SendReceipt {
 /// The state of an accepted message, as the provider reported it synchronously.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReceiptStatus {
-    /// Accepted for delivery (the default when the provider says nothing more).
+    /// Accepted for delivery (the default when the provider says nothing more); a `sent`
+    /// status webhook follows.
     Accepted,
+    /// Accepted, and the provider sends no `sent` status of its own (Messenger, Instagram): the
+    /// acceptance is the send, and the hub records the message `sent` at once.
+    Sent,
     /// WhatsApp template sends: held while Meta assesses the template's quality.
     HeldForQualityAssessment,
     /// Already sent on: the provider reports no later statuses (Telegram), so its answer is the

@@ -178,10 +178,12 @@ impl ApiError {
                         let mut p = problem(S::UNPROCESSABLE_ENTITY, code, "Window closed", detail);
                         let rfc = |t: Option<time::OffsetDateTime>| {
                             t.and_then(|t| {
-                                t.format(&time::format_description::well_known::Rfc3339).ok()
+                                t.format(&time::format_description::well_known::Rfc3339)
+                                    .ok()
                             })
                         };
-                        p.extra.insert("window_closed_at".into(), json!(rfc(w.closed_at)));
+                        p.extra
+                            .insert("window_closed_at".into(), json!(rfc(w.closed_at)));
                         if let Some(until) = rfc(w.human_agent_until) {
                             p.extra.insert("allowed_tag".into(), json!("human_agent"));
                             p.extra.insert("allowed_until".into(), json!(until));

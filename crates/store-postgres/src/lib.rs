@@ -28,6 +28,7 @@ mod message_rows;
 mod messages;
 mod migrate;
 mod orgs;
+mod recipients;
 mod resolve;
 mod search;
 mod sessions;
@@ -35,7 +36,6 @@ mod statuses;
 mod teams;
 mod timeline;
 mod users;
-mod recipients;
 mod webhook_deliveries;
 mod webhooks;
 

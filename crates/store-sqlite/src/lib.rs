@@ -31,11 +31,11 @@ mod outbound;
 #[cfg(test)]
 mod plans;
 mod read_pool;
+mod recipients;
 mod search;
 mod sessions;
 mod teams;
 mod users;
-mod recipients;
 mod webhook_deliveries;
 mod webhooks;
 mod writer;

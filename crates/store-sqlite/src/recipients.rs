@@ -64,7 +64,9 @@ pub(crate) fn last_inbound_at(
              WHERE i.channel_id = ?1 AND i.address = ?2 AND i.org_id = ?3",
         )
         .db()?
-        .query_row(params![channel.0.as_bytes(), to, org.0.as_bytes()], |row| row.get(0))
+        .query_row(params![channel.0.as_bytes(), to, org.0.as_bytes()], |row| {
+            row.get(0)
+        })
         .optional()
         .db()?;
     match found.flatten() {

@@ -114,7 +114,7 @@ impl MetaMessaging {
         };
         Ok(SendReceipt {
             provider_message_id: id,
-            status: ReceiptStatus::Accepted,
+            status: ReceiptStatus::Sent,
             recipient_id: sent.recipient_id,
         })
     }

@@ -60,7 +60,9 @@ impl MessageTag {
                 "expected human_agent, account_update, post_purchase_update or confirmed_event_update",
             )),
             (ChannelKind::Instagram, _) => Err(fail("Instagram only knows human_agent")),
-            _ => Err(fail("only Messenger and Instagram channels take message tags")),
+            _ => Err(fail(
+                "only Messenger and Instagram channels take message tags",
+            )),
         }
     }
 }
@@ -100,9 +102,11 @@ pub fn check_window(
     let before = |end: Option<Timestamp>| end.is_some_and(|end| now < end);
     match tag {
         // Messenger's update tags are for proactive updates outside the window.
-        Some(t @ (MessageTag::AccountUpdate
-        | MessageTag::PostPurchaseUpdate
-        | MessageTag::ConfirmedEventUpdate)) => Ok(WindowVerdict::Tagged(t)),
+        Some(
+            t @ (MessageTag::AccountUpdate
+            | MessageTag::PostPurchaseUpdate
+            | MessageTag::ConfirmedEventUpdate),
+        ) => Ok(WindowVerdict::Tagged(t)),
         Some(MessageTag::HumanAgent) if before(agent_closes) => {
             Ok(WindowVerdict::Tagged(MessageTag::HumanAgent))
         }
@@ -131,13 +135,29 @@ mod tests {
     #[test]
     fn the_window_is_open_until_the_last_second_of_the_day() {
         let m = ChannelKind::Messenger;
-        let open = check_window(m, Some(WROTE), at(Duration::hours(24) - Duration::seconds(1)), None);
-        assert_eq!(open, Ok(WindowVerdict::Open { until: at(Duration::hours(24)) }));
+        let open = check_window(
+            m,
+            Some(WROTE),
+            at(Duration::hours(24) - Duration::seconds(1)),
+            None,
+        );
+        assert_eq!(
+            open,
+            Ok(WindowVerdict::Open {
+                until: at(Duration::hours(24))
+            })
+        );
         let closed = check_window(m, Some(WROTE), at(Duration::hours(24)), None).unwrap_err();
         assert_eq!(closed.closed_at, Some(at(Duration::hours(24))));
         assert_eq!(closed.human_agent_until, Some(at(Duration::days(7))));
         let never = check_window(ChannelKind::Instagram, None, WROTE, None).unwrap_err();
-        assert_eq!(never, WindowClosed { closed_at: None, human_agent_until: None });
+        assert_eq!(
+            never,
+            WindowClosed {
+                closed_at: None,
+                human_agent_until: None
+            }
+        );
     }
 
     #[test]
@@ -145,12 +165,18 @@ mod tests {
         let ig = ChannelKind::Instagram;
         let tag = Some(MessageTag::HumanAgent);
         let late = at(Duration::days(7) - Duration::seconds(1));
-        assert_eq!(check_window(ig, Some(WROTE), late, tag), Ok(WindowVerdict::Tagged(MessageTag::HumanAgent)));
+        assert_eq!(
+            check_window(ig, Some(WROTE), late, tag),
+            Ok(WindowVerdict::Tagged(MessageTag::HumanAgent))
+        );
         let closed = check_window(ig, Some(WROTE), at(Duration::days(7)), tag).unwrap_err();
         assert_eq!(closed.human_agent_until, None);
         // Inside the day the tag is allowed too (the caller chose it).
         assert!(check_window(ig, Some(WROTE), at(Duration::hours(1)), tag).is_ok());
-        assert!(check_window(ig, None, WROTE, tag).is_err(), "the customer never wrote");
+        assert!(
+            check_window(ig, None, WROTE, tag).is_err(),
+            "the customer never wrote"
+        );
     }
 
     #[test]
@@ -158,13 +184,22 @@ mod tests {
         let m = ChannelKind::Messenger;
         let tag = Some(MessageTag::PostPurchaseUpdate);
         assert!(check_window(m, Some(WROTE), at(Duration::days(30)), tag).is_ok());
-        assert_eq!(check_window(ChannelKind::Sms, None, WROTE, None), Ok(WindowVerdict::NoWindow));
+        assert_eq!(
+            check_window(ChannelKind::Sms, None, WROTE, None),
+            Ok(WindowVerdict::NoWindow)
+        );
     }
 
     #[test]
     fn tags_are_checked_per_kind() {
-        assert_eq!(MessageTag::for_kind(ChannelKind::Messenger, "account_update"), Ok(MessageTag::AccountUpdate));
-        assert_eq!(MessageTag::for_kind(ChannelKind::Instagram, "human_agent"), Ok(MessageTag::HumanAgent));
+        assert_eq!(
+            MessageTag::for_kind(ChannelKind::Messenger, "account_update"),
+            Ok(MessageTag::AccountUpdate)
+        );
+        assert_eq!(
+            MessageTag::for_kind(ChannelKind::Instagram, "human_agent"),
+            Ok(MessageTag::HumanAgent)
+        );
         assert!(MessageTag::for_kind(ChannelKind::Instagram, "account_update").is_err());
         assert!(MessageTag::for_kind(ChannelKind::Messenger, "HUMAN_AGENT").is_err());
         assert!(MessageTag::for_kind(ChannelKind::Whatsapp, "human_agent").is_err());
