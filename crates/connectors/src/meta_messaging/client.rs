@@ -153,7 +153,24 @@ impl Connector for MetaMessaging {
     #[instrument(skip_all, fields(provider = self.config.platform.provider(), kind = message.content.content.kind().as_str()))]
     async fn send(&self, message: &OutboundMessage) -> Result<SendReceipt, SendError> {
         let body = send_body(self.config.platform, message)?;
-        self.post_message(&body).await
+        if body.get("sender_action").is_none() {
+            return self.post_message(&body).await;
+        }
+        // A reaction is a sender action: Meta answers with the recipient only. The hub still
+        // needs an id for the message it stored, unique per channel: ours, named after it.
+        exchange_with(
+            self.post("messages").json(&body),
+            call::MAX_JSON_BODY,
+            provider_error,
+        )
+        .await?;
+        let target = body["payload"]["message_id"].as_str().unwrap_or_default();
+        let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+        Ok(SendReceipt {
+            provider_message_id: format!("reaction:{target}:{nanos}"),
+            status: ReceiptStatus::Sent,
+            recipient_id: Some(message.to.clone()),
+        })
     }
 
     /// The contract names a message, but the Send API marks a conversation seen for a customer:
