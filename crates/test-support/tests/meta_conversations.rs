@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use switchboard_domain::{MessageId, OrgId};
 use switchboard_test_support::{TestApp, both_backends};
 
 const PSID: &str = "24000000000001";
@@ -117,11 +118,20 @@ both_backends! {
         let sb = app.sandbox().await;
         let wrote = sb.meta_inbound(json!({"account_id": ch.account_id, "from": PSID,
             "message": {"text": "Love the new drop ✨", "attachments": [
-                {"type": "image", "payload": {"url": format!("{}/sandbox/media/none", sb.base_url())}}]}}), 200).await;
+                {"type": "image", "payload": {"data_base64": "aGVsbG8gbWVkaWE=", "mime_type": "image/png"}}]}}), 200).await;
         assert!(wrote["mid"].is_string());
         let conv = conversation(&app, ch.id).await;
         let msgs = messages(&app, conv["id"].as_str().expect("id")).await;
         assert_eq!(msgs[0]["kind"], "image", "{msgs:?}");
+        assert_eq!(msgs[0]["text"], "Love the new drop ✨", "the text rides as the caption");
+
+        // The attachment URL expires at Meta: the hub fetches the bytes at once and keeps them.
+        let org = OrgId(app.org.id);
+        let message = MessageId(msgs[0]["id"].as_str().unwrap().parse().unwrap());
+        app.run_pending_jobs().await;
+        let rows = app.store.media_of_messages(org, &[message]).await.expect("media rows");
+        let [row] = rows.as_slice() else { panic!("one media row: {rows:?}") };
+        assert_eq!((row.mime.as_str(), row.size), ("image/png", 11));
 
         let sent = reply(&app, ch.id, json!({"content": {"type": "text", "body": "Thank you! ❤️"}})).await;
         let id = sent["messageId"].as_str().expect("messageId").to_owned();

@@ -5,15 +5,19 @@
 //! - `POST /sandbox/v1/meta/inbound`: `{"account_id", "from", "message"|"postback"|"reaction":
 //!   {...}, "timestamp_ms"?, "signing"?: "good"|"unsigned"|"bad"}`: a customer writes; the
 //!   item is built as Meta would (a `mid` is added to messages without one), the window opens,
-//!   and the webhook is delivered signed;
+//!   and the webhook is delivered signed; an attachment's `payload` may carry `data_base64`
+//!   (and `mime_type`) instead of a `url`: the bytes are served at `/sandbox/meta/cdn/{id}`;
 //! - `POST /sandbox/v1/meta/faults`: `{"account_id", "code", "subcode"?, "count"?}`.
 
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{patch, post};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
+use base64::Engine as _;
 use rand::Rng as _;
 use rand::distributions::Alphanumeric;
 use serde::Deserialize;
@@ -37,6 +41,53 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/v1/meta/accounts/{id}", patch(update))
         .route("/sandbox/v1/meta/inbound", post(inbound))
         .route("/sandbox/v1/meta/faults", post(arm))
+        .route("/sandbox/meta/cdn/{id}", get(cdn))
+}
+
+/// An attachment a customer sent, as Meta's CDN answers it.
+async fn cdn(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    match state.meta.cdn.lock().get(&id).cloned() {
+        Some((mime, bytes)) => ([(header::CONTENT_TYPE, mime)], bytes).into_response(),
+        None => (StatusCode::NOT_FOUND, "Not Found").into_response(),
+    }
+}
+
+/// Attachments given as `{"payload": {"data_base64", "mime_type"?}}` are stored and replaced by
+/// the URL Meta would give (`{"payload": {"url"}}`).
+fn host_attachments(
+    state: &AppState,
+    message: &mut serde_json::Map<String, Value>,
+) -> Result<(), String> {
+    let Some(Value::Array(list)) = message.get_mut("attachments") else {
+        return Ok(());
+    };
+    for a in list {
+        let Some(payload) = a.get_mut("payload").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let Some(data) = payload.remove("data_base64") else {
+            continue;
+        };
+        let bytes = data
+            .as_str()
+            .and_then(|d| base64::engine::general_purpose::STANDARD.decode(d).ok())
+            .ok_or("payload.data_base64 must be base64")?;
+        let mime = payload
+            .remove("mime_type")
+            .and_then(|m| m.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        let id = ids::numeric_id();
+        state
+            .meta
+            .cdn
+            .lock()
+            .insert(id.clone(), (mime, bytes.into()));
+        payload.insert(
+            "url".into(),
+            json!(format!("{}/sandbox/meta/cdn/{id}", state.base_url)),
+        );
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -163,6 +214,7 @@ async fn inbound(State(state): State<Arc<AppState>>, Json(req): Json<Inbound>) -
                 None => format!("m_{}", token()),
             };
             m.insert("mid".into(), json!(mid));
+            host_attachments(&state, &mut m).map_err(|e| bad(&e))?;
             (json!({"message": m}), Some(mid), "messages")
         }
         (None, Some(p @ Value::Object(_)), None) => {

@@ -60,7 +60,8 @@ pub(crate) fn deliver(
 }
 
 /// After an accepted send: a delivery watermark (Messenger only: Instagram reports no
-/// deliveries), then a read, each a little later, as a phone would.
+/// deliveries), then a read, after the delays of `[whatsapp.statuses]` (`None` means never), as
+/// a phone would.
 pub(crate) fn schedule_watermarks(
     state: &Arc<AppState>,
     account: Arc<MetaAccount>,
@@ -70,12 +71,17 @@ pub(crate) fn schedule_watermarks(
     if !account.auto_statuses {
         return;
     }
+    let delays = state.config.whatsapp.statuses.clone();
     let state = state.clone();
     tokio::spawn(async move {
         let stop = state.shutdown.clone();
-        let pause = || tokio::time::sleep(std::time::Duration::from_millis(30));
-        if account.platform == super::Platform::Messenger {
-            tokio::select! { () = pause() => {}, () = stop.cancelled() => return }
+        let start = tokio::time::Instant::now();
+        let until =
+            |ms: u64| tokio::time::sleep_until(start + std::time::Duration::from_millis(ms));
+        if let (super::Platform::Messenger, Some(ms)) =
+            (account.platform, delays.delivered_after_ms)
+        {
+            tokio::select! { () = until(ms) => {}, () = stop.cancelled() => return }
             let now = OffsetDateTime::now_utc();
             let event = json!({"delivery": {"mids": [mid], "watermark": millis(now)}});
             let payload = envelope(&account, vec![item(&account, &customer, now, event)]);
@@ -87,7 +93,10 @@ pub(crate) fn schedule_watermarks(
                 Signing::Good,
             );
         }
-        tokio::select! { () = pause() => {}, () = stop.cancelled() => return }
+        let Some(ms) = delays.read_after_ms else {
+            return;
+        };
+        tokio::select! { () = until(ms) => {}, () = stop.cancelled() => return }
         let now = OffsetDateTime::now_utc();
         let event = match account.platform {
             super::Platform::Messenger => json!({"read": {"watermark": millis(now)}}),

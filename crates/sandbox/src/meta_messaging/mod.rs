@@ -4,7 +4,8 @@
 //! simulated customers, and delivery and read watermarks after each accepted send.
 //!
 //! Control API under `/sandbox/v1/meta/`: `accounts` (create, list, point webhooks), `inbound`
-//! (a customer writes), `faults` (the next sends fail with a chosen code). The send path shares
+//! (a customer writes), `faults` (the next sends fail with a chosen code). Customers'
+//! attachments are served at `/sandbox/meta/cdn/{id}`. The send path shares
 //! its URL pattern with WhatsApp's; `messages` hands a send here when the id is one of ours.
 
 mod control;
@@ -90,6 +91,9 @@ pub(crate) struct MetaState {
     /// By (account id, customer id).
     pub customers: Mutex<HashMap<(String, String), Customer>>,
     pub faults: Mutex<Vec<MetaFault>>,
+    /// Customers' attachments by id (MIME type, bytes), served without a token as Meta's CDN
+    /// serves its signed URLs.
+    pub cdn: Mutex<HashMap<String, (String, bytes::Bytes)>>,
 }
 
 impl MetaState {
@@ -114,6 +118,7 @@ impl MetaState {
             ]),
             customers: Mutex::new(HashMap::new()),
             faults: Mutex::new(Vec::new()),
+            cdn: Mutex::new(HashMap::new()),
         }
     }
 
