@@ -21,17 +21,17 @@ pub(crate) fn outbound_up_to(
     if moves.is_empty() {
         return Ok(Vec::new());
     }
-    // `moves` has one or two statuses; both slots are bound, the second repeating the first.
-    let second = moves.get(1).unwrap_or(&moves[0]);
+    // `moves` has two or three statuses; three slots are bound, repeating the last as needed.
+    let slot = |i: usize| moves.get(i).or(moves.last()).copied().unwrap_or_default();
     conn.prepare_cached(
         "SELECT m.provider_message_id FROM identities i
          JOIN conversations c ON c.identity_id = i.id
          JOIN messages m ON m.conversation_id = c.id
          WHERE i.channel_id = ?1 AND i.address = ?2 AND i.org_id = ?3
            AND m.direction = 'outbound' AND m.provider_message_id IS NOT NULL
-           AND m.status IN (?4, ?5) AND m.created_at <= ?6
+           AND m.status IN (?4, ?5, ?6) AND m.created_at <= ?7
          ORDER BY m.id
-         LIMIT ?7",
+         LIMIT ?8",
     )
     .db()?
     .query_map(
@@ -39,8 +39,9 @@ pub(crate) fn outbound_up_to(
             channel.0.as_bytes(),
             to,
             org.0.as_bytes(),
-            moves[0],
-            second,
+            slot(0),
+            slot(1),
+            slot(2),
             ms(up_to),
             MAX_WATERMARK_MESSAGES
         ],

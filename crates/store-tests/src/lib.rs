@@ -34,6 +34,7 @@ pub mod sessions;
 pub mod statuses;
 pub mod teams;
 pub mod users;
+pub mod watermarks;
 pub mod webhooks;
 
 use std::any::Any;
@@ -249,6 +250,9 @@ macro_rules! conformance_suite {
                 read_before_delivered_ends_read_with_both_times,
                 failed_after_delivered_keeps_delivered,
                 send_failure_fails_unless_already_delivered,
+            }
+            watermarks {
+                watermarks_cover_one_customers_handed_over_messages_up_to_the_moment,
             }
             events {
                 events_list_oldest_first_with_filters,

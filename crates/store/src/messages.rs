@@ -18,12 +18,13 @@ use crate::{Effects, NewJob, Page, PageRequest, Result};
 /// watermark after a long silence must not turn into an unbounded write.
 pub const MAX_WATERMARK_MESSAGES: i64 = 500;
 
-/// The statuses a watermark of `status` moves forward (`sent` → delivered; `sent`, `delivered`
-/// → read), as stored.
+/// The statuses a watermark of `status` moves forward, as stored. `enqueued` is among them: a
+/// message with a provider id was handed over, and a provider without `sent` webhooks (Messenger)
+/// may report it delivered before the hub recorded it sent.
 pub fn watermark_moves(status: MessageStatus) -> &'static [&'static str] {
     match status {
-        MessageStatus::Delivered => &["sent"],
-        MessageStatus::Read => &["sent", "delivered"],
+        MessageStatus::Delivered => &["enqueued", "sent"],
+        MessageStatus::Read => &["enqueued", "sent", "delivered"],
         _ => &[],
     }
 }
