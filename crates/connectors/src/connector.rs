@@ -2,7 +2,8 @@
 //! channel; the hub holds them as `Arc<dyn Connector>`.
 //!
 //! Outbound calls return [`SendError`] on failure, which carries the retry decision. Inbound, the
-//! hub calls [`Connector::verify_webhook`] on the raw bytes before [`Connector::parse_webhook`].
+//! hub calls [`Connector::verify_request`] (the URL called and the raw bytes) before
+//! [`Connector::parse_webhook`].
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -12,6 +13,14 @@ use crate::inbound::{HandshakeQuery, InboundEvent, ParseError, VerifyError};
 use crate::media::{AttachedFile, FetchedMedia, KeptFile};
 use crate::outbound::{OutboundMessage, SendAction, SendError, SendReceipt};
 use crate::templates::TemplateManager;
+
+/// A provider-specific answer to an accepted webhook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookAck {
+    /// e.g. `text/xml`.
+    pub content_type: &'static str,
+    pub body: &'static str,
+}
 
 /// One channel's provider.
 #[async_trait]
@@ -65,6 +74,26 @@ pub trait Connector: Send + Sync {
 
     /// Checks an inbound webhook's signature over the raw body bytes, in constant time.
     fn verify_webhook(&self, headers: &HeaderMap, raw: &[u8]) -> Result<(), VerifyError>;
+
+    /// Checks a webhook that arrived at `url`, the public URL the provider called (the hub's
+    /// public hook URL with the query as called; `None` when the hub does not know its public
+    /// address). Providers that sign the URL (Twilio) override this; the others sign only the
+    /// body, so the default is [`Connector::verify_webhook`].
+    fn verify_request(
+        &self,
+        url: Option<&str>,
+        headers: &HeaderMap,
+        raw: &[u8],
+    ) -> Result<(), VerifyError> {
+        let _ = url;
+        self.verify_webhook(headers, raw)
+    }
+
+    /// The body the provider expects in answer to an accepted webhook, when it is not the hub's
+    /// JSON report (Twilio wants TwiML). `None` keeps the JSON report.
+    fn webhook_ack(&self) -> Option<WebhookAck> {
+        None
+    }
 
     /// Answers the provider's GET verification handshake: the challenge to echo.
     fn handshake(&self, query: &HandshakeQuery) -> Result<String, VerifyError>;

@@ -13,11 +13,14 @@ pub mod outbound;
 pub mod registry;
 pub mod telegram;
 pub mod templates;
+pub mod twilio;
 pub mod whatsapp_cloud;
 
-pub use connector::Connector;
+pub use connector::{Connector, WebhookAck};
 pub use inbound::{InboundContent, InboundEvent, InboundMessage, ParseError, VerifyError};
 pub use media::{AttachedFile, FetchedMedia, KeptFile};
-pub use outbound::{OutboundMessage, ReceiptStatus, SendAction, SendError, SendReceipt};
+pub use outbound::{
+    OutboundMessage, ReceiptStatus, SendAction, SendError, SendNotes, SendReceipt,
+};
 pub use templates::TemplateManager;
 pub use whatsapp_cloud::client::http_client;

@@ -38,6 +38,32 @@ pub struct SendReceipt {
     pub status: ReceiptStatus,
     /// The recipient as the provider normalised it (WhatsApp `wa_id`), when it says.
     pub recipient_id: Option<String>,
+    /// What the connector had to do to make the message fit the channel; stored with the
+    /// message and shown in its view.
+    pub notes: SendNotes,
+}
+
+/// What a connector changed or measured while sending, recorded on the message so what the
+/// customer got is never a surprise. Every connector can fill it; empty means "sent as is".
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SendNotes {
+    /// How the content was changed to fit the channel, e.g. "reply_buttons sent as numbered
+    /// text"; `None` when it went as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downgraded: Option<String>,
+    /// SMS segments the body costs (GSM-7 or UCS-2), for channels billed per segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_segments: Option<u32>,
+    /// The alphabet the SMS body travels in (`gsm7`, `ucs2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_encoding: Option<switchboard_domain::sms::Encoding>,
+}
+
+impl SendNotes {
+    /// Whether there is nothing to record.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// The state of an accepted message, as the provider reported it synchronously.

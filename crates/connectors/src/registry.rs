@@ -8,6 +8,7 @@
 mod check;
 mod meta;
 mod telegram;
+mod twilio;
 mod whatsapp;
 
 use std::sync::Arc;
@@ -60,7 +61,11 @@ pub struct Capabilities {
     pub content: &'static [ContentKind],
     pub mark_read: bool,
     pub templates: bool,
+    /// Files are uploaded to the provider first and sent by its id.
     pub media_upload: bool,
+    /// Without an upload: the provider fetches each file from a signed public link (Twilio)
+    /// rather than receiving the bytes with the message (Telegram).
+    pub media_links: bool,
 }
 
 impl Capabilities {
@@ -114,12 +119,14 @@ impl BuildContext {
 }
 
 /// Every protocol this build knows, in display order.
-static PROTOCOLS: [ProtocolInfo; 5] = [
+static PROTOCOLS: [ProtocolInfo; 7] = [
     whatsapp::CLOUD,
     whatsapp::BSP,
     meta::MESSENGER,
     meta::INSTAGRAM,
     telegram::TELEGRAM,
+    twilio::SMS,
+    twilio::WHATSAPP,
 ];
 
 /// Why a connector could not be built.

@@ -10,6 +10,7 @@ pub mod messaging;
 pub mod name;
 pub mod phone;
 pub mod secret;
+pub mod sms;
 
 pub use access::{Role, Scope, ScopeParseError};
 pub use content::{Content, ContentError, ContentKind, OutboundContent};

@@ -26,6 +26,7 @@ mod state;
 mod statuses;
 mod telegram;
 mod templates;
+mod twilio;
 mod webhooks;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -128,5 +129,6 @@ fn router(state: Arc<AppState>) -> Router {
         .merge(account_routes::routes())
         .merge(telegram::routes())
         .merge(meta_messaging::routes())
+        .merge(twilio::routes())
         .with_state(state)
 }

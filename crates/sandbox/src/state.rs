@@ -45,6 +45,8 @@ pub(crate) struct AppState {
     pub telegram: crate::telegram::Telegram,
     /// Messenger and Instagram: accounts, customers, faults.
     pub meta: MetaState,
+    /// The Twilio Messages API emulation.
+    pub twilio: crate::twilio::TwilioState,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             templates: Templates::new(&config),
             telegram: crate::telegram::Telegram::new(shutdown.clone())?,
             meta: MetaState::new(),
+            twilio: crate::twilio::TwilioState::new()?,
             accounts: RwLock::new(
                 config
                     .whatsapp

@@ -12,6 +12,7 @@ mod meta_sandbox;
 mod receiver;
 mod sandbox;
 mod telegram;
+mod twilio;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub use sandbox::{ChannelFixture, SandboxHandle};
 pub use telegram::{TelegramBot, TelegramFixture};
 /// Re-exported for the test macro.
 pub use tokio;
+pub use twilio::TwilioFixture;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -124,6 +124,7 @@ pub(super) const MESSENGER: ProtocolInfo = ProtocolInfo {
         mark_read: false,
         templates: false,
         media_upload: true,
+        media_links: false,
     },
     per_recipient_interval: None,
     ops: Ops {
@@ -146,6 +147,7 @@ pub(super) const INSTAGRAM: ProtocolInfo = ProtocolInfo {
         mark_read: false,
         templates: false,
         media_upload: true,
+        media_links: false,
     },
     per_recipient_interval: None,
     ops: Ops {

@@ -71,6 +71,7 @@ pub(super) const TELEGRAM: ProtocolInfo = ProtocolInfo {
         mark_read: false,
         templates: false,
         media_upload: false,
+        media_links: false,
     },
     per_recipient_interval: Some(PER_CHAT_INTERVAL),
     ops: Ops {

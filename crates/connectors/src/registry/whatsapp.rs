@@ -30,6 +30,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     mark_read: true,
     templates: true,
     media_upload: true,
+    media_links: false,
 };
 
 const CLOUD_CONFIG: &[FieldInfo] = &[

@@ -93,6 +93,7 @@ impl WhatsAppCloud {
             provider_message_id: sent.id,
             status: ReceiptStatus::from_provider(sent.message_status.as_deref()),
             recipient_id,
+            notes: crate::outbound::SendNotes::default(),
         })
     }
 

@@ -4,7 +4,7 @@
 //! the policy that consults these records are the platform-rules work, PRODUCT §8.)
 
 use serde_json::json;
-use switchboard_domain::{ChannelKind, ContactId, Scope};
+use switchboard_domain::{ChannelKind, ContactId, OrgId, Scope};
 use switchboard_store::{Consent, Event};
 
 use super::require_write;
@@ -71,5 +71,53 @@ impl Core {
         let effects = audit::effects(p, kind, "contact", contact.id, details).with_event(event);
         self.store.put_consent(&c, &effects).await?;
         Ok(c)
+    }
+
+    /// Records a decision the contact made through the channel itself (a STOP keyword, the
+    /// provider reporting an opt-out), not through a person or key: no audit entry, the
+    /// `contact.opted_*` event only. Nothing changes when it is already the latest decision on
+    /// that kind (a redelivered webhook); answers whether something was recorded.
+    pub(crate) async fn record_channel_consent(
+        &self,
+        org: OrgId,
+        contact: ContactId,
+        kind: ChannelKind,
+        opted_in: bool,
+        source: &str,
+    ) -> CoreResult<bool> {
+        let now = switchboard_domain::now();
+        let current = self.store.list_consents(org, contact).await?;
+        let mut c = current
+            .into_iter()
+            .find(|c| c.channel_kind == kind)
+            .unwrap_or_else(|| Consent::none(org, contact, kind, now));
+        let already = match (c.opted_in_at, c.opted_out_at) {
+            (Some(i), Some(o)) => (i > o) == opted_in,
+            (Some(_), None) => opted_in,
+            (None, Some(_)) => !opted_in,
+            (None, None) => false,
+        };
+        if already {
+            return Ok(false);
+        }
+        let event = if opted_in {
+            c.opted_in_at = Some(now);
+            c.opt_in_source = Some(source.to_owned());
+            "contact.opted_in"
+        } else {
+            c.opted_out_at = Some(now);
+            c.opt_out_source = Some(source.to_owned());
+            "contact.opted_out"
+        };
+        c.updated_at = now;
+        let payload = json!({
+            "contact_id": contact.0,
+            "channel_kind": kind.as_str(),
+            "source": source,
+        });
+        let effects = switchboard_store::Effects::none()
+            .with_event(Event::new(org, event, None, payload, now));
+        self.store.put_consent(&c, &effects).await?;
+        Ok(true)
     }
 }

@@ -262,7 +262,12 @@ impl Dispatcher {
             }
         };
         match sent {
-            Ok(r) => receipt::record(&self.core, &message, &channel, &r).await,
+            Ok(r) => {
+                if !r.notes.is_empty() {
+                    tracing::info!(message_id = %message.id, notes = ?r.notes, "sent with notes");
+                }
+                receipt::record(&self.core, &message, &channel, &r).await
+            }
             Err(e) => self.send_failed(&message, &channel, &e, run).await,
         }
     }
@@ -291,6 +296,9 @@ impl Dispatcher {
                 if f.channel_level {
                     self.mark_channel(channel, &f).await;
                 }
+                if f.code == switchboard_connectors::twilio::errors::OPTED_OUT {
+                    self.mirror_opt_out(message, channel).await;
+                }
                 let result = self.fail(message, &f).await;
                 // Out of attempts: the job is dead (inspectable, redrivable) as well.
                 match (result, last_attempt && e.is_retryable()) {
@@ -316,6 +324,13 @@ impl Dispatcher {
                     .await
             }
             ResolveError::Retry(why) => Err(retry("preparing media", why)),
+            ResolveError::NoPublicUrl => {
+                let f = Failure::local(
+                    "public_url_unknown",
+                    "this provider fetches media by URL; set [http] public_base_url",
+                );
+                self.fail(message, &f).await
+            }
         }
     }
 
@@ -355,6 +370,25 @@ impl Dispatcher {
             .await
         {
             tracing::error!(message_id = %message.id, error = ?e, "could not fail a message given up on");
+        }
+    }
+
+    /// The provider says the recipient opted out (Twilio 21610): the contact's consent on this
+    /// kind says so too, so the next send is refused before it leaves. Best effort: the message
+    /// fails either way.
+    async fn mirror_opt_out(&self, message: &Message, channel: &Channel) {
+        if let Err(e) = self
+            .core
+            .record_channel_consent(
+                message.org_id,
+                message.contact_id,
+                channel.kind,
+                false,
+                "provider",
+            )
+            .await
+        {
+            tracing::warn!(message_id = %message.id, error = %e, "could not mirror the opt-out");
         }
     }
 

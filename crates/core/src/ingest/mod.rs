@@ -4,6 +4,7 @@
 //! contact and conversation upsert, statuses, events, `media.fetch` jobs). The provider gets its
 //! 200 only after that call returns, so an acknowledged webhook is a committed one.
 
+mod keywords;
 mod mapping;
 mod media_fetch;
 mod nul;

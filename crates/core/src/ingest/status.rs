@@ -59,6 +59,8 @@ fn classify_code(provider: &str, code: i64) -> &'static str {
             };
             classify(400, &error).code
         }
+        "twilio_sms" | "twilio_whatsapp" => switchboard_connectors::twilio::errors::code_of(code)
+            .map_or(UNCLASSIFIED_FAILURE, |(_, name)| name),
         _ => UNCLASSIFIED_FAILURE,
     }
 }
@@ -107,6 +109,9 @@ mod tests {
 
         let other = error_of("telegram", &[err(131047, None, None)]);
         assert_eq!(other.code, UNCLASSIFIED_FAILURE);
+        let twilio = error_of("twilio_sms", &[err(30007, None, Some("filtered"))]);
+        assert_eq!(twilio.code, "carrier_filtered");
+        assert_eq!(twilio.provider_code.as_deref(), Some("30007"));
         let none = error_of("whatsapp_cloud", &[]);
         assert_eq!(none.code, UNCLASSIFIED_FAILURE);
         assert_eq!(none.provider_code, None);

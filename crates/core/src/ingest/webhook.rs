@@ -3,8 +3,8 @@
 //! rather than by an API key, and a hook only ever writes into its own channel's organization.
 
 use http::HeaderMap;
-use switchboard_connectors::Connector;
 use switchboard_connectors::inbound::HandshakeQuery;
+use switchboard_connectors::{Connector, WebhookAck};
 use switchboard_domain::{ChannelId, ChannelStatus};
 use switchboard_store::{Channel, Event, IngestBatch, IngestOutcome, StatusReport};
 
@@ -30,6 +30,8 @@ pub struct IngestReport {
     pub statuses_pending: usize,
     /// Pieces left out (unreadable, unknown status, another account); logged.
     pub skipped: usize,
+    /// The provider's own answer body (Twilio's empty TwiML), instead of the JSON report.
+    pub ack: Option<WebhookAck>,
 }
 
 impl Core {
@@ -45,8 +47,25 @@ impl Core {
         headers: &HeaderMap,
         raw: &[u8],
     ) -> CoreResult<IngestReport> {
+        self.ingest_webhook_at(channel_id, None, headers, raw).await
+    }
+
+    /// [`Core::ingest_webhook`] for a request whose query string was `query`: providers that
+    /// sign the URL they called (Twilio) are checked against the channel's public hook URL with
+    /// that query, as the provider saw it.
+    pub async fn ingest_webhook_at(
+        &self,
+        channel_id: ChannelId,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        raw: &[u8],
+    ) -> CoreResult<IngestReport> {
         let (channel, connector) = self.hook_target(channel_id).await?;
-        if let Err(e) = connector.verify_webhook(headers, raw) {
+        let url = self.hook_url(channel.id).map(|base| match query {
+            Some(q) if !q.is_empty() => format!("{base}?{q}"),
+            _ => base,
+        });
+        if let Err(e) = connector.verify_request(url.as_deref(), headers, raw) {
             tracing::warn!(
                 channel_id = %channel.id.0,
                 org_id = %channel.org_id.0,
@@ -106,9 +125,11 @@ impl Core {
             } else {
                 self.store.ingest(channel.org_id, channel.id, batch).await?
             };
+        self.apply_keywords(&channel, &batch.messages).await?;
         self.proven_working(&channel).await;
         acknowledge_replies(&connector, &mapped.batch);
         Ok(IngestReport {
+            ack: connector.webhook_ack(),
             provider: connector.provider(),
             stored: outcome.stored.len(),
             duplicates: outcome.duplicates,

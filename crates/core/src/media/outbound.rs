@@ -97,6 +97,8 @@ pub enum ResolveError {
     Gone(String),
     /// Store or storage trouble: worth another try.
     Retry(String),
+    /// The provider fetches media by URL but the hub does not know its public address.
+    NoPublicUrl,
 }
 
 impl Core {
@@ -136,7 +138,8 @@ impl Core {
     /// At dispatch: replaces every Switchboard media id in `content` with the provider's id for
     /// `channel`, uploading the file first unless a valid upload is cached. For protocols
     /// without a separate upload (Telegram) an uncached file keeps its id and is answered as an
-    /// attachment, to travel with the message ([`Connector::send_with_files`]).
+    /// attachment, to travel with the message ([`Connector::send_with_files`]); protocols that
+    /// fetch by URL (Twilio) get a signed public link instead.
     pub async fn resolve_outbound_media(
         &self,
         channel: &Channel,
@@ -144,13 +147,20 @@ impl Core {
         content: &mut Content,
     ) -> Result<Vec<AttachedFile>, ResolveError> {
         let org = channel.org_id;
-        let uploads =
-            registry::protocol(&channel.protocol).is_none_or(|p| p.capabilities.media_upload);
+        let capabilities = registry::protocol(&channel.protocol).map(|p| p.capabilities);
+        let uploads = capabilities.is_none_or(|c| c.media_upload);
+        let links = capabilities.is_some_and(|c| !c.media_upload && c.media_links);
         let mut attached = Vec::new();
         for (kind, m) in media_refs(content) {
             let Some(id) = switchboard_id(m) else {
                 continue;
             };
+            if links {
+                // Twilio and the like fetch by URL: hand them a signed public link instead.
+                m.url = Some(self.public_media_url(org, id).await?);
+                m.media_id = None;
+                continue;
+            }
             let media = match self.store.get_media(org, id).await {
                 Ok(media) => media,
                 Err(switchboard_store::StoreError::NotFound) => {
@@ -233,6 +243,32 @@ impl Core {
             ))),
             Err(e) => Err(ResolveError::Retry(format!("reading media: {e}"))),
         }
+    }
+
+    /// A signed, expiring public link to a file of `org`, for providers that fetch by URL.
+    async fn public_media_url(
+        &self,
+        org: switchboard_domain::OrgId,
+        id: MediaId,
+    ) -> Result<String, ResolveError> {
+        match self.store.get_media(org, id).await {
+            Ok(_) => {}
+            Err(switchboard_store::StoreError::NotFound) => {
+                return Err(ResolveError::Gone(format!("media {id} was deleted")));
+            }
+            Err(e) => return Err(ResolveError::Retry(e.to_string())),
+        }
+        let base = self
+            .settings
+            .public_base_url
+            .as_deref()
+            .ok_or(ResolveError::NoPublicUrl)?;
+        let link = self.media_link(id);
+        Ok(format!(
+            "{}{}",
+            base.trim_end_matches('/'),
+            link.path_and_query
+        ))
     }
 
     async fn provider_media_id(

@@ -8,7 +8,7 @@
 
 use axum::Router;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -50,10 +50,12 @@ async fn handshake(
     Ok(res)
 }
 
-/// `POST /hooks/{channel_id}`: one provider webhook, any number of events.
+/// `POST /hooks/{channel_id}`: one provider webhook, any number of events. The query string is
+/// kept as called: providers that sign the URL (Twilio) signed it with it.
 async fn receive(
     State(s): State<AppState>,
     Path(channel): Path<ChannelId>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -75,10 +77,18 @@ async fn receive(
     })?;
     let report = s
         .core
-        .ingest_webhook(channel, &headers, &body)
+        .ingest_webhook_at(channel, query.as_deref(), &headers, &body)
         .await
         .inspect_err(|e| rejected("webhook", e))?;
     record(&report);
+    if let Some(ack) = report.ack {
+        let mut res = (StatusCode::OK, ack.body).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(ack.content_type),
+        );
+        return Ok(res);
+    }
     let answer = json!({
         "stored": report.stored,
         "duplicates": report.duplicates,
