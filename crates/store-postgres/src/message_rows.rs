@@ -17,7 +17,7 @@ pub(crate) const COLUMNS: &str = "id, org_id, conversation_id, channel_id, conta
      status, provider_message_id, kind, content::text AS content, text, reply_to, sender_type, \
      sender_id, error_code, error_provider_code, error_provider_text, \
      reactions::text AS reactions, created_at, provider_at, sent_at, delivered_at, read_at, \
-     failed_at, updated_at";
+     failed_at, updated_at, send_notes::text AS send_notes";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
@@ -46,6 +46,7 @@ pub(crate) struct MessageRow {
     read_at: Option<OffsetDateTime>,
     failed_at: Option<OffsetDateTime>,
     updated_at: OffsetDateTime,
+    send_notes: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -112,6 +113,12 @@ impl TryFrom<MessageRow> for Message {
             read_at: r.read_at,
             failed_at: r.failed_at,
             updated_at: r.updated_at,
+            send_notes: match r.send_notes {
+                Some(text) => {
+                    Some(serde_json::from_str(&text).map_err(|e| corrupt("send_notes", e))?)
+                }
+                None => None,
+            },
         })
     }
 }

@@ -97,6 +97,7 @@ impl MessageStore for PgStore {
             read_at: None,
             failed_at: None,
             updated_at: request.created_at,
+            send_notes: None,
         };
         message_rows::insert(&mut tx, std::slice::from_ref(&message)).await?;
         sqlx::query(
@@ -184,6 +185,27 @@ impl MessageStore for PgStore {
         events::insert(&mut tx, &new_events).await?;
         self.commit(tx, false).await?;
         Ok(message)
+    }
+
+    async fn record_send_notes(
+        &self,
+        org: OrgId,
+        id: MessageId,
+        notes: &serde_json::Value,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE messages SET send_notes = $3::text::jsonb WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org.0)
+        .bind(id.0)
+        .bind(notes.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     async fn record_send_failure(

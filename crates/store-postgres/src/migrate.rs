@@ -34,6 +34,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_consent",
         include_str!("../migrations/0008_consent.sql"),
     ),
+    (
+        "0009_send_notes",
+        include_str!("../migrations/0009_send_notes.sql"),
+    ),
 ];
 
 /// PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN - 1).

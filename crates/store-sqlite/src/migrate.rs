@@ -45,6 +45,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0008_consent",
         include_str!("../migrations/0008_consent.sql"),
     ),
+    (
+        9,
+        "0009_send_notes",
+        include_str!("../migrations/0009_send_notes.sql"),
+    ),
 ];
 
 /// Applies every pending migration; returns the names of those applied now.
@@ -103,7 +108,8 @@ mod tests {
                 "0004_media",
                 "0006_dispatch",
                 "0007_webhooks",
-                "0008_consent"
+                "0008_consent",
+                "0009_send_notes"
             ]
         );
         assert!(

@@ -58,6 +58,7 @@ fn accept(conn: &Connection, org: OrgId, r: &OutboundRequest) -> Result<Accepted
         read_at: None,
         failed_at: None,
         updated_at: r.created_at,
+        send_notes: None,
     };
     messages::insert(conn, &m)?;
     let shown = r.text.as_deref().map(preview);
@@ -208,6 +209,27 @@ impl MessageStore for SqliteStore {
         let pid = provider_message_id.to_owned();
         self.write(move |conn| receipt(conn, org, id, &pid, at))
             .await
+    }
+
+    async fn record_send_notes(
+        &self,
+        org: OrgId,
+        id: MessageId,
+        notes: &serde_json::Value,
+    ) -> Result<()> {
+        let notes = crate::codec::json(notes);
+        self.write(move |conn| {
+            let changed = conn
+                .prepare_cached("UPDATE messages SET send_notes = ?3 WHERE id = ?1 AND org_id = ?2")
+                .db()?
+                .execute(params![id.0.as_bytes(), org.0.as_bytes(), notes])
+                .db()?;
+            if changed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        })
+        .await
     }
 
     async fn record_send_failure(

@@ -67,6 +67,9 @@ pub struct Message {
     pub read_at: Option<Timestamp>,
     pub failed_at: Option<Timestamp>,
     pub updated_at: Timestamp,
+    /// What the connector changed or measured while sending (`{"downgraded": "...",
+    /// "sms_segments": 2}`); `None` when it went as given.
+    pub send_notes: Option<serde_json::Value>,
 }
 
 /// Why a message failed: Switchboard's stable code plus the provider's own code and text.
@@ -138,6 +141,7 @@ impl InboundMessage {
             read_at: None,
             failed_at: None,
             updated_at: now,
+            send_notes: None,
         }
     }
 }
@@ -258,6 +262,15 @@ pub trait MessageStore: Send + Sync {
         provider_message_id: &str,
         at: Timestamp,
     ) -> Result<Message>;
+
+    /// Keeps what the connector noted while sending the message (a downgrade, SMS segments).
+    /// `NotFound` for a message not in `org`.
+    async fn record_send_notes(
+        &self,
+        org: OrgId,
+        id: MessageId,
+        notes: &serde_json::Value,
+    ) -> Result<()>;
 
     /// The dispatcher gave up (a final error): the message is `failed` with `error`.
     async fn record_send_failure(

@@ -5,8 +5,10 @@
 //! opt-out in the contact's consent; Twilio's 21610 is mirrored there too; forged webhooks are
 //! refused with nothing stored.
 
+mod media_support;
 mod outbound_support;
 
+use media_support::{Part, id_of, png, upload};
 use outbound_support::wait_for_status;
 use serde_json::{Value, json};
 use switchboard_test_support::{TestApp, TwilioFixture, both_backends};
@@ -90,6 +92,7 @@ both_backends! {
 
         let delivered = wait_for_status(&app, &id, "delivered").await;
         assert_eq!(delivered["provider_message_id"], sent["sid"]);
+        assert_eq!(delivered["send_notes"], json!({"sms_segments": 1, "sms_encoding": "gsm7"}));
         assert!(delivered["sent_at"].is_string() && delivered["delivered_at"].is_string(), "{delivered}");
         assert_eq!(delivered["conversation_id"], conversation.as_str());
         // Every callback the hub got was accepted (queued is acknowledged and changes nothing).
@@ -111,6 +114,9 @@ both_backends! {
         assert_eq!(outbox[0]["resource"]["body"], "Which size?\n\n1. Small\n2. Large");
         let read = wait_for_status(&app, &id, "read").await;
         assert_eq!(read["conversation_id"], convs[0]["id"]);
+        // The downgrade is on the message, for agents and API clients to see.
+        assert_eq!(read["send_notes"]["downgraded"], "reply_buttons sent as numbered text", "{read}");
+        assert_eq!(read["content"]["type"], "reply_buttons", "what was asked for is kept");
     }
 
     async fn a_failed_delivery_carries_twilios_code(app) {
@@ -148,6 +154,28 @@ both_backends! {
         let consent = app.get(&format!("/v1/contacts/{contact}/consent")).await.assert_status(200).clone();
         let sms = consent["data"].as_array().unwrap().iter().find(|c| c["channel_kind"] == "sms").cloned().unwrap();
         assert_eq!(sms["opt_in_source"], "keyword", "{sms}");
+    }
+
+    async fn files_go_to_twilio_as_signed_public_links(app) {
+        let ch = app.twilio_channel("twilio_sms").await;
+        let bytes = png(2048);
+        let up = upload(&app, &[
+            Part::Text("channel_id", &ch.id.to_string()),
+            Part::File("file", "receipt.png", "image/png", &bytes),
+        ]).await;
+        let media = id_of(up.assert_status(201));
+        let id = reply(&app, &ch, CUSTOMER, json!({"type": "image", "media_id": media, "caption": "Your receipt"})).await;
+        app.run_pending_jobs().await;
+        let outbox = app.sandbox().await.twilio_outbox(&ch.account_sid).await;
+        assert_eq!(outbox.len(), 1, "{outbox:?}");
+        let link = outbox[0]["media_urls"][0].as_str().expect("a MediaUrl").to_owned();
+        assert!(link.starts_with(&format!("{}/media/{media}?", app.base_url)), "{link}");
+        assert_eq!(outbox[0]["resource"]["body"], "Your receipt");
+        // Twilio fetches it without credentials, as anyone holding the link may.
+        let fetched = reqwest::get(&link).await.expect("fetch");
+        assert_eq!(fetched.status(), 200);
+        assert_eq!(&fetched.bytes().await.unwrap()[..], &bytes[..]);
+        wait_for_status(&app, &id, "delivered").await;
     }
 
     async fn forged_webhooks_are_refused_and_nothing_is_stored(app) {

@@ -263,10 +263,9 @@ impl Dispatcher {
         };
         match sent {
             Ok(r) => {
-                if !r.notes.is_empty() {
-                    tracing::info!(message_id = %message.id, notes = ?r.notes, "sent with notes");
-                }
-                receipt::record(&self.core, &message, &channel, &r).await
+                receipt::record(&self.core, &message, &channel, &r).await?;
+                receipt::record_notes(&self.core, &message, &r.notes).await;
+                Ok(())
             }
             Err(e) => self.send_failed(&message, &channel, &e, run).await,
         }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use switchboard_connectors::{ReceiptStatus, SendReceipt};
+use switchboard_connectors::{ReceiptStatus, SendNotes, SendReceipt};
 use switchboard_domain::ChannelStatus;
 use switchboard_domain::MessageStatus;
 use switchboard_jobs::JobError;
@@ -18,6 +18,28 @@ const PAUSES: [Duration; 3] = [
     Duration::from_millis(500),
     Duration::from_secs(3),
 ];
+
+/// Keeps what the connector noted (a downgrade, SMS segments) on the message. Best effort: the
+/// message has left either way, so a failure is logged, never retried into a second send.
+pub(super) async fn record_notes(core: &Core, message: &Message, notes: &SendNotes) {
+    if notes.is_empty() {
+        return;
+    }
+    let json = match serde_json::to_value(notes) {
+        Ok(json) => json,
+        Err(e) => {
+            tracing::warn!(message_id = %message.id, error = %e, "send notes not serializable");
+            return;
+        }
+    };
+    if let Err(e) = core
+        .store
+        .record_send_notes(message.org_id, message.id, &json)
+        .await
+    {
+        tracing::warn!(message_id = %message.id, error = %e, "could not record the send notes");
+    }
+}
 
 pub(super) async fn record(
     core: &Core,

@@ -67,6 +67,11 @@ pub fn max_size(channel: Option<ChannelKind>, kind: MediaKind, animated: bool) -
             MediaKind::Sticker if animated => 500 * KB,
             MediaKind::Sticker => 100 * KB,
         },
+        // Twilio MMS: 5 MB for images, 500 KB for any other type.
+        Some(ChannelKind::Sms) => match kind {
+            MediaKind::Image => 5 * MB,
+            _ => 500 * KB,
+        },
         _ => MAX_UPLOAD,
     }
 }

@@ -33,6 +33,7 @@ fn message(direction: Direction, text: Option<&str>, kind: &str, at: Timestamp) 
         read_at: None,
         failed_at: None,
         updated_at: at,
+        send_notes: None,
     }
 }
 

@@ -139,6 +139,11 @@ pub struct MessageView {
     pub updated_at: OffsetDateTime,
     /// The file Switchboard keeps for an inbound media message, once it is downloaded.
     pub media: Option<super::media::MessageMediaView>,
+    /// What the channel's connector changed or measured while sending (outbound):
+    /// `downgraded` says how content the channel cannot carry was turned into text (SMS reply
+    /// buttons as numbered choices...), `sms_segments` and `sms_encoding` what the body costs.
+    #[schema(value_type = Option<Object>)]
+    pub send_notes: Option<Value>,
 }
 
 impl From<Message> for MessageView {
@@ -185,6 +190,7 @@ impl From<Message> for MessageView {
             failed_at: m.failed_at,
             updated_at: m.updated_at,
             media: None,
+            send_notes: m.send_notes,
         }
     }
 }
