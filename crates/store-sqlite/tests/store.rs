@@ -413,7 +413,8 @@ async fn migrate_alone_applies_each_migration_once() {
             "0004_media",
             "0006_dispatch",
             "0007_webhooks",
-            "0008_consent"
+            "0008_consent",
+            "0009_send_notes"
         ]
     );
     assert!(

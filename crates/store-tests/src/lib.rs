@@ -242,6 +242,7 @@ macro_rules! conformance_suite {
                 accept_outbound_stores_enqueued_message_with_its_job,
                 accept_outbound_with_a_used_id_conflicts_and_writes_nothing,
                 receipt_conflicts_when_another_message_has_the_id,
+                send_notes_are_kept_on_the_message,
                 messages_list_oldest_first_in_pages,
                 messages_of_another_org_are_not_found,
             }

@@ -134,6 +134,33 @@ pub async fn accept_outbound_with_a_used_id_conflicts_and_writes_nothing(s: Arc<
     );
 }
 
+pub async fn send_notes_are_kept_on_the_message(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    let ch = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
+    let sent = sent_message(&*s, o.id, ch.id).await;
+    assert_eq!(sent.send_notes, None, "nothing noted by default");
+    let notes = serde_json::json!({"downgraded": "list sent as numbered text", "sms_segments": 3});
+    s.record_send_notes(o.id, sent.id, &notes)
+        .await
+        .expect("recorded");
+    let read = s.get_message(o.id, sent.id).await.expect("message");
+    assert_eq!(read.send_notes, Some(notes.clone()));
+    assert_eq!(read.status, sent.status, "nothing else changes");
+    let listed = s
+        .list_messages(o.id, sent.conversation_id, PageRequest::first(10))
+        .await
+        .expect("list");
+    assert_eq!(listed.items[0].send_notes, Some(notes.clone()));
+    let other = new_org(&*s).await;
+    assert!(
+        matches!(
+            s.record_send_notes(other.id, sent.id, &notes).await,
+            Err(StoreError::NotFound)
+        ),
+        "another organization's message is not found"
+    );
+}
+
 pub async fn receipt_conflicts_when_another_message_has_the_id(s: Arc<dyn Store>) {
     let o = new_org(&*s).await;
     let ch = new_channel(&*s, o.id, ChannelKind::Whatsapp).await;
