@@ -18,16 +18,35 @@ use super::hooks::{self, Due};
 use super::state::{TwilioAccount, sid};
 use crate::state::AppState;
 
-/// Twilio's error document with its HTTP status.
+/// Twilio's error: its HTTP status, code and message.
+#[derive(Debug)]
+pub(crate) struct TwilioError {
+    status: u16,
+    code: u32,
+    message: String,
+}
+
+impl IntoResponse for TwilioError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "code": self.code,
+            "message": self.message,
+            "more_info": format!("https://www.twilio.com/docs/errors/{}", self.code),
+            "status": self.status,
+        });
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// Twilio's error document with its HTTP status, as a response.
 pub(crate) fn error(status: u16, code: u32, message: impl Into<String>) -> Response {
-    let body = json!({
-        "code": code,
-        "message": message.into(),
-        "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
-        "status": status,
-    });
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, axum::Json(body)).into_response()
+    TwilioError {
+        status,
+        code,
+        message: message.into(),
+    }
+    .into_response()
 }
 
 /// The account named in the path, when the Basic credentials are its own; 20003 otherwise.
@@ -35,8 +54,12 @@ pub(crate) fn authenticate(
     state: &AppState,
     account_sid: &str,
     headers: &HeaderMap,
-) -> Result<Arc<TwilioAccount>, Response> {
-    let unauthorized = || error(401, 20003, "Authenticate");
+) -> Result<Arc<TwilioAccount>, TwilioError> {
+    let unauthorized = || TwilioError {
+        status: 401,
+        code: 20003,
+        message: "Authenticate".to_owned(),
+    };
     let account = state.twilio.account(account_sid).ok_or_else(unauthorized)?;
     let given = headers
         .get(header::AUTHORIZATION)
@@ -117,7 +140,7 @@ pub(crate) async fn create_message(
 ) -> Response {
     let account = match authenticate(&state, &account_sid, &headers) {
         Ok(a) => a,
-        Err(res) => return res,
+        Err(e) => return e.into_response(),
     };
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
@@ -345,8 +368,8 @@ pub(crate) async fn media(
     Path((account_sid, _message_sid, media_sid)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(res) = authenticate(&state, &account_sid, &headers) {
-        return res;
+    if let Err(e) = authenticate(&state, &account_sid, &headers) {
+        return e.into_response();
     }
     let found = state.twilio.media.lock().get(&media_sid).cloned();
     match found {
