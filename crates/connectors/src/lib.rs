@@ -19,8 +19,6 @@ pub mod whatsapp_cloud;
 pub use connector::{Connector, WebhookAck};
 pub use inbound::{InboundContent, InboundEvent, InboundMessage, ParseError, VerifyError};
 pub use media::{AttachedFile, FetchedMedia, KeptFile};
-pub use outbound::{
-    OutboundMessage, ReceiptStatus, SendAction, SendError, SendNotes, SendReceipt,
-};
+pub use outbound::{OutboundMessage, ReceiptStatus, SendAction, SendError, SendNotes, SendReceipt};
 pub use templates::TemplateManager;
 pub use whatsapp_cloud::client::http_client;

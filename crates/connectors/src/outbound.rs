@@ -72,13 +72,10 @@ pub enum ReceiptStatus {
     /// Accepted for delivery (the default when the provider says nothing more); a `sent`
     /// status webhook follows.
     Accepted,
-    /// Accepted, and the provider sends no `sent` status of its own (Messenger, Instagram): the
-    /// acceptance is the send, and the hub records the message `sent` at once.
-    Sent,
     /// WhatsApp template sends: held while Meta assesses the template's quality.
     HeldForQualityAssessment,
-    /// Already sent on: the provider reports no later statuses (Telegram), so its answer is the
-    /// `sent` status itself.
+    /// Already sent on: the provider sends no `sent` status of its own (Telegram, Messenger,
+    /// Instagram), so its answer is the `sent` status itself and the hub records it at once.
     Sent,
     /// A state this code does not know, kept verbatim.
     Other(String),

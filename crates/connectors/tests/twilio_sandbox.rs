@@ -115,6 +115,7 @@ fn message(to: &str, content: Value) -> OutboundMessage {
         to: to.to_owned(),
         content: serde_json::from_value::<OutboundContent>(json!({ "content": content })).unwrap(),
         callback_data: None,
+        tag: None,
     }
 }
 

@@ -7,8 +7,8 @@
 mod client;
 mod isolation;
 mod macros;
-mod nodes;
 mod meta_sandbox;
+mod nodes;
 mod receiver;
 mod sandbox;
 mod telegram;
@@ -26,8 +26,8 @@ use uuid::Uuid;
 
 pub use client::{Auth, Call, TestResponse};
 pub use isolation::Recorded;
-pub use nodes::Node;
 pub use meta_sandbox::MetaChannelFixture;
+pub use nodes::Node;
 pub use receiver::{Received, header, webhook_receiver};
 pub use sandbox::{ChannelFixture, SandboxHandle};
 pub use telegram::{TelegramBot, TelegramFixture};

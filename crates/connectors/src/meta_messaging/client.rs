@@ -19,7 +19,9 @@ use super::{Platform, webhook};
 use crate::connector::Connector;
 use crate::inbound::{HandshakeQuery, InboundEvent, ParseError, VerifyError};
 use crate::media::{FetchedMedia, sha256_hex};
-use crate::outbound::{OutboundMessage, ReceiptStatus, SendAction, SendError, SendReceipt};
+use crate::outbound::{
+    OutboundMessage, ReceiptStatus, SendAction, SendError, SendNotes, SendReceipt,
+};
 use crate::whatsapp_cloud::client::ConfigError;
 use crate::whatsapp_cloud::client::call::{self, BAD_RESPONSE, exchange_with};
 use crate::whatsapp_cloud::webhook::{
@@ -116,6 +118,7 @@ impl MetaMessaging {
             provider_message_id: id,
             status: ReceiptStatus::Sent,
             recipient_id: sent.recipient_id,
+            notes: SendNotes::default(),
         })
     }
 
@@ -170,6 +173,7 @@ impl Connector for MetaMessaging {
             provider_message_id: format!("reaction:{target}:{nanos}"),
             status: ReceiptStatus::Sent,
             recipient_id: Some(message.to.clone()),
+            notes: SendNotes::default(),
         })
     }
 

@@ -100,6 +100,8 @@ pub(super) const SMS: ProtocolInfo = ProtocolInfo {
         media_upload: false,
         media_links: true,
     },
+    // Twilio paces senders (1/s per long code), not recipients.
+    per_recipient_interval: None,
     ops: Ops {
         validate,
         with_defaults: defaults_sms,
@@ -122,6 +124,8 @@ pub(super) const WHATSAPP: ProtocolInfo = ProtocolInfo {
         media_upload: false,
         media_links: true,
     },
+    // Twilio paces senders (1/s per long code), not recipients.
+    per_recipient_interval: None,
     ops: Ops {
         validate,
         with_defaults: defaults_whatsapp,

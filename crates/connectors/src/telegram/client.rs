@@ -21,7 +21,9 @@ use super::wire::{self, User, WebhookInfo};
 use crate::connector::Connector;
 use crate::inbound::{HandshakeQuery, InboundEvent, ParseError, VerifyError};
 use crate::media::{AttachedFile, FetchedMedia, KeptFile};
-use crate::outbound::{OutboundMessage, ReceiptStatus, SendAction, SendError, SendReceipt};
+use crate::outbound::{
+    OutboundMessage, ReceiptStatus, SendAction, SendError, SendNotes, SendReceipt,
+};
 use exchange::Failure;
 
 /// Everything needed to talk to one bot.
@@ -136,6 +138,7 @@ impl Telegram {
             provider_message_id: wire::message_key(sent.chat.id, sent.message_id),
             status: ReceiptStatus::Sent,
             recipient_id: Some(sent.chat.id.to_string()),
+            notes: SendNotes::default(),
         };
         Ok((receipt, kept))
     }

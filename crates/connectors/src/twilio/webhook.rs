@@ -163,6 +163,7 @@ fn inbound(flavor: Flavor, sid: &str, p: &HashMap<&str, &str>) -> Vec<InboundEve
     }
     let message = |id: String, content| {
         InboundEvent::Message(Box::new(InboundMessage {
+            participant: None,
             account: opt(p, "AccountSid").unwrap_or_default(),
             provider_message_id: id,
             from: flavor.hub_address(p.get("From").copied().unwrap_or_default()),

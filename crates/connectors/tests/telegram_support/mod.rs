@@ -125,6 +125,7 @@ pub fn message(to: impl ToString, content: Value, reply_to: Option<&str>) -> Out
             reply_to: reply_to.map(str::to_owned),
         },
         callback_data: None,
+        tag: None,
     }
 }
 

@@ -94,7 +94,7 @@ pub(super) async fn record(
     Ok(())
 }
 
-/// A provider that reports no statuses (Telegram) sent the message when it answered: `sent` is
+/// A provider that reports no `sent` status (Telegram, Messenger, Instagram) sent the message when it answered: `sent` is
 /// applied as a status from the provider would be, so the message and its events move on. A
 /// store error is only logged: the message was sent and its receipt is recorded; it stays
 /// `enqueued` in the view, which is wrong but not dangerous (nothing sends it again).
@@ -107,6 +107,7 @@ async fn sent(core: &Core, message: &Message, provider_message_id: &str) {
             at: switchboard_domain::now(),
             error: None,
         }],
+        events: Vec::new(),
     };
     if let Err(e) = core
         .store

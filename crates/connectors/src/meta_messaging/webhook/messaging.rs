@@ -193,6 +193,7 @@ impl Customer<'_> {
         content: InboundContent,
     ) -> InboundEvent {
         InboundEvent::Message(Box::new(InboundMessage {
+            participant: None,
             account: self.account.to_owned(),
             provider_message_id: id,
             from: self.sender.to_owned(),

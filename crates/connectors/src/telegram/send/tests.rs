@@ -12,6 +12,7 @@ fn message(to: &str, content: serde_json::Value, reply_to: Option<&str>) -> Outb
             reply_to: reply_to.map(str::to_owned),
         },
         callback_data: None,
+        tag: None,
     }
 }
 
