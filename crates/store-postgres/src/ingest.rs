@@ -13,7 +13,9 @@ use switchboard_store::{
 use uuid::Uuid;
 
 use crate::errors::db;
-use crate::ingest_updates::{apply_reactions, refresh_profiles, touch_conversations};
+use crate::ingest_updates::{
+    apply_reactions, apply_revisions, refresh_profiles, touch_conversations,
+};
 use crate::resolve::{self, Counterpart, Party};
 use crate::{PgStore, channels, enqueue, events, message_rows, statuses, timeline};
 
@@ -106,6 +108,7 @@ impl PgStore {
             new_events.extend(reopened);
             timeline::insert_events(&mut tx, org, &timeline).await?;
             apply_reactions(&mut tx, channel, &stored, now).await?;
+            apply_revisions(&mut tx, channel, &stored, now).await?;
         }
 
         let (applied, pending) =

@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use sqlx::PgConnection;
 use switchboard_domain::{ChannelId, ContactId, ConversationStatus, OrgId};
 use switchboard_store::{
-    Actor, Conversation, ConversationEvent, Event, InboundMessage, Message, Result, preview,
+    Actor, Conversation, ConversationEvent, Event, InboundMessage, Message, Result, StoreError,
+    preview,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -190,6 +191,34 @@ pub(crate) async fn apply_reactions(
         .bind(target)
         .bind(emoji)
         .bind(message_rows::reaction_time(inbound.provider_at)?)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+/// Records each edit or deletion on the message it concerns, in batch order, like reactions.
+pub(crate) async fn apply_revisions(
+    conn: &mut PgConnection,
+    channel: ChannelId,
+    stored: &[&Stored<'_>],
+    now: OffsetDateTime,
+) -> Result<()> {
+    for (_, inbound, _) in stored {
+        let Some((target, revision)) = &inbound.revision_of else {
+            continue;
+        };
+        let revision = serde_json::to_string(revision).map_err(StoreError::other)?;
+        sqlx::query(
+            "UPDATE messages SET revisions = revisions || jsonb_build_array($3::text::jsonb),
+                                 updated_at = $4
+             WHERE channel_id = $1 AND provider_message_id = $2",
+        )
+        .bind(channel.0)
+        .bind(target)
+        .bind(revision)
         .bind(now)
         .execute(&mut *conn)
         .await

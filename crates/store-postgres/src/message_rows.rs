@@ -17,7 +17,7 @@ pub(crate) const COLUMNS: &str = "id, org_id, conversation_id, channel_id, conta
      status, provider_message_id, kind, content::text AS content, text, reply_to, sender_type, \
      sender_id, error_code, error_provider_code, error_provider_text, \
      reactions::text AS reactions, created_at, provider_at, sent_at, delivered_at, read_at, \
-     failed_at, updated_at, send_notes::text AS send_notes";
+     failed_at, updated_at, send_notes::text AS send_notes, revisions::text AS revisions";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
@@ -47,6 +47,7 @@ pub(crate) struct MessageRow {
     failed_at: Option<OffsetDateTime>,
     updated_at: OffsetDateTime,
     send_notes: Option<String>,
+    revisions: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -119,6 +120,8 @@ impl TryFrom<MessageRow> for Message {
                 }
                 None => None,
             },
+            revisions: serde_json::from_str(&r.revisions)
+                .map_err(|e| corrupt("message revisions", e))?,
         })
     }
 }

@@ -90,6 +90,7 @@ impl MessageStore for PgStore {
             sender: Some(request.sender),
             error: None,
             reactions: Vec::new(),
+            revisions: Vec::new(),
             created_at: request.created_at,
             provider_at: None,
             sent_at: None,

@@ -38,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_send_notes",
         include_str!("../migrations/0009_send_notes.sql"),
     ),
+    (
+        "0010_revisions",
+        include_str!("../migrations/0010_revisions.sql"),
+    ),
 ];
 
 /// PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN - 1).

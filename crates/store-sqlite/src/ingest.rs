@@ -6,7 +6,7 @@
 use rusqlite::{Connection, params};
 use switchboard_domain::{ChannelId, Direction, OrgId, Timestamp};
 use switchboard_store::{
-    Event, IngestBatch, IngestOutcome, Result, StatusReport, StoredInbound, preview,
+    Event, IngestBatch, IngestOutcome, Result, Revision, StatusReport, StoredInbound, preview,
 };
 
 use crate::codec::{json, ms};
@@ -64,6 +64,9 @@ pub(crate) fn ingest(
         }
         if let Some((target, emoji)) = &m.reaction_to {
             react(conn, channel, target, emoji, m.provider_at)?;
+        }
+        if let Some((target, revision)) = &m.revision_of {
+            revise(conn, channel, target, revision)?;
         }
         for job in m.jobs_for(message.id) {
             jobs::insert(conn, &job)?;
@@ -142,6 +145,26 @@ fn react(
             channel.0.as_bytes(),
             target,
             reaction,
+            ms(switchboard_domain::now())
+        ])
+        .db()?;
+    Ok(())
+}
+
+/// Appends revision ?3 (a JSON object) to the channel's message with provider id ?2.
+pub(crate) const REVISE: &str =
+    "UPDATE messages SET revisions = json_insert(revisions, '$[#]', json(?3)), updated_at = ?4
+     WHERE channel_id = ?1 AND provider_message_id = ?2";
+
+/// Records an edit or deletion on the message it concerns; as with reactions, a target never
+/// stored leaves nothing to record it on (the notice itself is still stored).
+fn revise(conn: &Connection, channel: ChannelId, target: &str, revision: &Revision) -> Result<()> {
+    conn.prepare_cached(REVISE)
+        .db()?
+        .execute(params![
+            channel.0.as_bytes(),
+            target,
+            json(revision),
             ms(switchboard_domain::now())
         ])
         .db()?;

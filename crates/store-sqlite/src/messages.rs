@@ -21,7 +21,7 @@ use crate::error::DbResult;
 pub(crate) const MESSAGE_COLUMNS: &str = "id, org_id, conversation_id, channel_id, contact_id,
     direction, status, provider_message_id, kind, content, text, reply_to, sender_type, sender_id,
     error_code, error_provider_code, error_provider_text, reactions, created_at, provider_at,
-    sent_at, delivered_at, read_at, failed_at, updated_at, send_notes";
+    sent_at, delivered_at, read_at, failed_at, updated_at, send_notes, revisions";
 
 /// A channel's message by provider id: where every status report starts.
 pub(crate) static BY_PROVIDER_ID: LazyLock<String> = LazyLock::new(|| {
@@ -108,6 +108,7 @@ pub(crate) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         failed_at: get_opt_ts(row, 23)?,
         updated_at: get_ts(row, 24)?,
         send_notes: get_opt_json(row, 25)?,
+        revisions: get_json(row, 26)?,
     })
 }
 
@@ -128,7 +129,7 @@ pub(crate) fn insert(conn: &Connection, m: &Message) -> Result<()> {
     conn.prepare_cached(&format!(
         "INSERT INTO messages ({MESSAGE_COLUMNS})
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)"
     ))
     .db()?
     .execute(params![
@@ -157,7 +158,8 @@ pub(crate) fn insert(conn: &Connection, m: &Message) -> Result<()> {
         opt_ms(m.read_at),
         opt_ms(m.failed_at),
         ms(m.updated_at),
-        m.send_notes.as_ref().map(json)
+        m.send_notes.as_ref().map(json),
+        json(&m.revisions)
     ])
     .db()?;
     Ok(())

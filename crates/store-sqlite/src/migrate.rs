@@ -50,6 +50,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0009_send_notes",
         include_str!("../migrations/0009_send_notes.sql"),
     ),
+    (
+        10,
+        "0010_revisions",
+        include_str!("../migrations/0010_revisions.sql"),
+    ),
 ];
 
 /// Applies every pending migration; returns the names of those applied now.
@@ -109,7 +114,8 @@ mod tests {
                 "0006_dispatch",
                 "0007_webhooks",
                 "0008_consent",
-                "0009_send_notes"
+                "0009_send_notes",
+                "0010_revisions"
             ]
         );
         assert!(
@@ -123,7 +129,7 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 4, 6, 7, 8, 9]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 6, 7, 8, 9, 10]);
         // Numbers are handed out ahead of time, so a gap may stay open for a while; what matters
         // is that each version is its file's number and that they only increase.
         for pair in MIGRATIONS.windows(2) {

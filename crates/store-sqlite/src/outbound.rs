@@ -51,6 +51,7 @@ fn accept(conn: &Connection, org: OrgId, r: &OutboundRequest) -> Result<Accepted
         sender: Some(r.sender),
         error: None,
         reactions: Vec::new(),
+        revisions: Vec::new(),
         created_at: r.created_at,
         provider_at: None,
         sent_at: None,

@@ -49,6 +49,7 @@ fn hot_paths_use_their_indexes() {
     assert_uses(&conn, jobs::claim::NEXT_LEVEL, "jobs_claimable");
     assert_uses(&conn, jobs::claim::DUE_AT_LEVEL, "jobs_claimable");
     assert_uses(&conn, ingest::REACT, "messages_channel_provider_id");
+    assert_uses(&conn, ingest::REVISE, "messages_channel_provider_id");
     assert_uses(
         &conn,
         &messages::BY_PROVIDER_ID,

@@ -43,6 +43,7 @@ fn message(webhook: usize, i: usize) -> InboundMessage {
         reply_to: None,
         provider_at: switchboard_domain::now(),
         reaction_to: None,
+        revision_of: None,
         jobs_if_new: Vec::new(),
     }
 }

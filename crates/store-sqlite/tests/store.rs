@@ -414,7 +414,8 @@ async fn migrate_alone_applies_each_migration_once() {
             "0006_dispatch",
             "0007_webhooks",
             "0008_consent",
-            "0009_send_notes"
+            "0009_send_notes",
+            "0010_revisions"
         ]
     );
     assert!(

@@ -50,7 +50,7 @@ pub use jobs::{
 pub use media::{MediaFile, MediaKind, MediaKindError, MediaOrigin, MediaStore, ProviderUpload};
 pub use messages::{
     AcceptedOutbound, InboundMessage, IngestBatch, IngestOutcome, MAX_WATERMARK_MESSAGES, Message,
-    MessageError, MessageStore, OutboundRequest, Reaction, StatusReport, StoredInbound,
+    MessageError, MessageStore, OutboundRequest, Reaction, Revision, StatusReport, StoredInbound,
     watermark_moves,
 };
 pub use orgs::{Org, OrgSetup, OrgStore};

@@ -58,6 +58,9 @@ pub struct Message {
     pub error: Option<MessageError>,
     /// Reactions the other side put on this message, in arrival order (an empty emoji removes).
     pub reactions: Vec<Reaction>,
+    /// Edits and deletion the sender made afterwards, in arrival order; the content above stays
+    /// what was first received.
+    pub revisions: Vec<Revision>,
     /// When Switchboard stored it.
     pub created_at: Timestamp,
     /// When the provider says the customer sent it (inbound).
@@ -88,6 +91,20 @@ pub struct Reaction {
     pub at: Timestamp,
 }
 
+/// An edit or a deletion of a message, as the sender's platform reported it. Kept as JSON in the
+/// message row (both backends), in this shape.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Revision {
+    /// The new text of an edit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The sender deleted the message.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: Timestamp,
+}
+
 /// One inbound message of a webhook, parsed and ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InboundMessage {
@@ -102,6 +119,9 @@ pub struct InboundMessage {
     pub provider_at: Timestamp,
     /// A reaction to an earlier message (its provider id and emoji): also recorded on that message.
     pub reaction_to: Option<(String, String)>,
+    /// An edit or deletion of an earlier message (its provider id): also recorded on that
+    /// message.
+    pub revision_of: Option<(String, Revision)>,
     /// Work to enqueue only when the message is new (fetching its media); `{message_id}` is not
     /// known to the caller, so the store adds `"message_id"` to each job's payload object.
     pub jobs_if_new: Vec<NewJob>,
@@ -134,6 +154,7 @@ impl InboundMessage {
             sender: None,
             error: None,
             reactions: Vec::new(),
+            revisions: Vec::new(),
             created_at: now,
             provider_at: Some(self.provider_at),
             sent_at: None,

@@ -153,6 +153,38 @@ both_backends! {
         app.assert_tenant_isolation().await;
     }
 
+    async fn edits_and_deletions_are_shown_on_their_message(app) {
+        let ch = app.messenger_channel().await;
+        let sb = app.sandbox().await;
+        let wrote = sb.meta_inbound(json!({"account_id": ch.account_id, "from": PSID,
+            "message": {"text": "Deliver on Monday"}}), 200).await;
+        let mid = wrote["mid"].as_str().expect("mid").to_owned();
+        let edit = json!({"account_id": ch.account_id, "from": PSID,
+            "message_edit": {"mid": mid, "text": "Deliver on Tuesday", "num_edit": 1}});
+        sb.meta_inbound(edit.clone(), 200).await;
+        // Meta redelivers: the same edit is recorded once.
+        sb.meta_inbound(edit, 200).await;
+        sb.meta_inbound(json!({"account_id": ch.account_id, "from": PSID,
+            "message": {"mid": mid, "is_deleted": true}}), 200).await;
+
+        let conv = conversation(&app, ch.id).await;
+        let msgs = messages(&app, conv["id"].as_str().expect("id")).await;
+        let kinds: Vec<&str> = msgs.iter().filter_map(|m| m["kind"].as_str()).collect();
+        assert_eq!(kinds, ["text", "system", "system"], "{msgs:?}");
+        let original = &msgs[0];
+        assert_eq!(original["text"], "Deliver on Monday", "the content stays as received");
+        let revisions = original["revisions"].as_array().expect("revisions");
+        assert_eq!(revisions.len(), 2, "{original}");
+        assert_eq!(revisions[0]["text"], "Deliver on Tuesday");
+        assert_eq!(revisions[0]["deleted"], false);
+        assert_eq!(revisions[1]["deleted"], true);
+        assert!(revisions[1].get("text").is_none(), "{original}");
+        assert_eq!(msgs[1]["reply_to"], mid.as_str());
+        assert_eq!(msgs[2]["content"]["kind"], "message_deleted");
+
+        app.assert_tenant_isolation().await;
+    }
+
     async fn the_window_is_refused_before_queueing_and_a_tag_opens_it(app) {
         let ch = app.messenger_channel().await;
         let sb = app.sandbox().await;

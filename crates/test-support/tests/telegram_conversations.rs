@@ -195,6 +195,12 @@ both_backends! {
         assert_eq!(msgs[3]["content"]["kind"], "message_edited");
         assert_eq!(msgs[3]["content"]["body"], "call me at 4");
         assert_eq!(msgs[3]["reply_to"], format!("{chat}:{}", written["message_id"]));
+        // The edit is also shown on the message it changed; its content stays as first received.
+        assert_eq!(msgs[2]["text"], "call me at 3");
+        assert_eq!(msgs[2]["revisions"].as_array().map(Vec::len), Some(1), "{}", msgs[2]);
+        assert_eq!(msgs[2]["revisions"][0]["text"], "call me at 4");
+        assert_eq!(msgs[2]["revisions"][0]["deleted"], false);
+        assert_eq!(msgs[0]["revisions"], json!([]));
         assert_eq!(msgs[4]["text"], "my receipt");
 
         // The tap was answered, so the customer's button stops spinning.

@@ -146,6 +146,31 @@ pub struct SystemNotice {
     pub new_id: Option<String>,
 }
 
+impl SystemNotice {
+    /// The sender edited the message the notice quotes; `body` is the new text.
+    pub const EDITED: &'static str = "message_edited";
+    /// The sender deleted the message the notice quotes.
+    pub const DELETED: &'static str = "message_deleted";
+
+    /// An edit of the quoted message, to `body`.
+    pub fn edited(body: Option<String>) -> Self {
+        Self {
+            kind: Some(Self::EDITED.into()),
+            body,
+            new_id: None,
+        }
+    }
+
+    /// The quoted message was deleted.
+    pub fn deleted() -> Self {
+        Self {
+            kind: Some(Self::DELETED.into()),
+            body: None,
+            new_id: None,
+        }
+    }
+}
+
 /// The ad or post that led the customer here (click-to-WhatsApp); opaque strings.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Referral {

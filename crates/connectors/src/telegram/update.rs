@@ -2,9 +2,9 @@
 //!
 //! - `message` and `channel_post`: a message. In a group the conversation is the group (`from`
 //!   is the chat id, negative) and the person who wrote is the message's `participant`.
-//! - `edited_message` / `edited_channel_post`: the messaging core has no edit model yet, so an
-//!   edit is stored as a message of its own (a `system` notice `message_edited` whose body is the
-//!   new text) quoting the original, with its own id so a redelivery is still deduplicated.
+//! - `edited_message` / `edited_channel_post`: a `system` notice `message_edited` whose body is
+//!   the new text, quoting the original, with its own id so a redelivery is still deduplicated;
+//!   the hub also records it on the original as a revision.
 //! - `callback_query`: a tap on one of our inline buttons, a `button_reply` with the button's id.
 //! - anything else: [`InboundEvent::Unparsed`], logged and answered 200 by the hub.
 //!
@@ -99,11 +99,7 @@ fn message_of(m: Message, edited: bool) -> Result<InboundMessage, (String, Value
     };
     let (provider_message_id, content, reply_to) = if edited {
         let body = m.text.clone().or_else(|| m.caption.clone());
-        let notice = InboundContent::System(SystemNotice {
-            kind: Some("message_edited".into()),
-            body,
-            new_id: None,
-        });
+        let notice = InboundContent::System(SystemNotice::edited(body));
         (format!("{key}:edit:{when}"), notice, Some(key))
     } else {
         let reply_to = m

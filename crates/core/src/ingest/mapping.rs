@@ -4,9 +4,13 @@
 
 use serde_json::{Value, json};
 use switchboard_connectors::InboundEvent;
-use switchboard_connectors::inbound::{Forwarded, InboundContent, StatusEvent, WatermarkEvent};
+use switchboard_connectors::inbound::{
+    Forwarded, InboundContent, StatusEvent, SystemNotice, WatermarkEvent,
+};
 use switchboard_domain::{Address, ChannelId, ChannelKind, MessageStatus, OrgId, Timestamp};
-use switchboard_store::{Event, InboundMessage, IngestBatch, NewJob, StatusReport, TemplateReview};
+use switchboard_store::{
+    Event, InboundMessage, IngestBatch, NewJob, Revision, StatusReport, TemplateReview,
+};
 
 use super::{render, status};
 
@@ -144,6 +148,7 @@ fn message(
         }
         _ => None,
     };
+    let revision_of = revision_of(&m);
     let jobs_if_new = match &m.content {
         InboundContent::Media(media) => vec![
             NewJob::new(
@@ -175,8 +180,32 @@ fn message(
         reply_to: m.reply_to,
         provider_at: m.timestamp,
         reaction_to,
+        revision_of,
         jobs_if_new,
     })
+}
+
+/// An edit or deletion notice (a `system` message quoting the message it concerns) as the
+/// revision to record on that message.
+fn revision_of(m: &switchboard_connectors::InboundMessage) -> Option<(String, Revision)> {
+    let InboundContent::System(notice) = &m.content else {
+        return None;
+    };
+    let target = m.reply_to.clone()?;
+    let revision = match notice.kind.as_deref()? {
+        SystemNotice::EDITED => Revision {
+            text: notice.body.clone(),
+            deleted: false,
+            at: m.timestamp,
+        },
+        SystemNotice::DELETED => Revision {
+            text: None,
+            deleted: true,
+            at: m.timestamp,
+        },
+        _ => return None,
+    };
+    Some((target, revision))
 }
 
 /// The connector's content serialized (`{"type": ..., ...}`), plus what the message says about

@@ -24,6 +24,10 @@ pub(super) fn scrub(batch: &mut IngestBatch) {
             scrub_str(target);
             scrub_str(emoji);
         }
+        if let Some((target, revision)) = &mut m.revision_of {
+            scrub_str(target);
+            revision.text.iter_mut().for_each(scrub_str);
+        }
         scrub_value(&mut m.content);
         for job in &mut m.jobs_if_new {
             scrub_value(&mut job.payload);
@@ -88,6 +92,7 @@ mod tests {
                 reply_to: None,
                 provider_at: switchboard_domain::now(),
                 reaction_to: Some(("wamid.X\0".into(), "\0".into())),
+                revision_of: None,
                 jobs_if_new: Vec::new(),
             }],
             statuses: Vec::new(),

@@ -26,6 +26,7 @@ fn message(direction: Direction, text: Option<&str>, kind: &str, at: Timestamp) 
         sender: None,
         error: None,
         reactions: Vec::new(),
+        revisions: Vec::new(),
         created_at: at,
         provider_at: None,
         sent_at: None,

@@ -90,6 +90,19 @@ pub struct ReactionView {
     pub at: OffsetDateTime,
 }
 
+/// An edit or the deletion of the message by its sender, as their platform reported it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionView {
+    /// The new text of an edit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The sender deleted the message.
+    pub deleted: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: OffsetDateTime,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageView {
     pub id: Uuid,
@@ -115,6 +128,9 @@ pub struct MessageView {
     pub sender: Option<Value>,
     pub error: Option<MessageErrorView>,
     pub reactions: Vec<ReactionView>,
+    /// Edits and deletion by the sender, oldest first; `content` stays what was first received
+    /// and the last edit's text is the current one.
+    pub revisions: Vec<RevisionView>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -179,6 +195,15 @@ impl From<Message> for MessageView {
                 .into_iter()
                 .map(|r: Reaction| ReactionView {
                     emoji: r.emoji,
+                    at: r.at,
+                })
+                .collect(),
+            revisions: m
+                .revisions
+                .into_iter()
+                .map(|r| RevisionView {
+                    text: r.text,
+                    deleted: r.deleted,
                     at: r.at,
                 })
                 .collect(),

@@ -48,6 +48,7 @@ pub async fn inbound(app: &TestApp, channel: Uuid, from: &str, text: &str) -> St
         reply_to: None,
         provider_at: switchboard_domain::now(),
         reaction_to: None,
+        revision_of: None,
         jobs_if_new: Vec::new(),
     };
     let batch = IngestBatch {

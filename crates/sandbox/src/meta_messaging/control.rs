@@ -2,8 +2,9 @@
 //! - `GET`/`POST /sandbox/v1/meta/accounts` (`{"platform": "messenger"|"instagram"}` makes a
 //!   fresh account with its own id and credentials), `PATCH /sandbox/v1/meta/accounts/{id}`
 //!   (`webhook_url`, `verify_token`, `auto_statuses`);
-//! - `POST /sandbox/v1/meta/inbound`: `{"account_id", "from", "message"|"postback"|"reaction":
-//!   {...}, "timestamp_ms"?, "signing"?: "good"|"unsigned"|"bad"}`: a customer writes; the
+//! - `POST /sandbox/v1/meta/inbound`: `{"account_id", "from", "message"|"postback"|"reaction"|
+//!   "message_edit": {...}, "timestamp_ms"?, "signing"?: "good"|"unsigned"|"bad"}` (a deletion
+//!   is a message `{"mid", "is_deleted": true}`): a customer writes; the
 //!   item is built as Meta would (a `mid` is added to messages without one), the window opens,
 //!   and the webhook is delivered signed; an attachment's `payload` may carry `data_base64`
 //!   (and `mime_type`) instead of a `url`: the bytes are served at `/sandbox/meta/cdn/{id}`;
@@ -179,6 +180,9 @@ struct Inbound {
     postback: Option<Value>,
     #[serde(default)]
     reaction: Option<Value>,
+    /// `{"mid", "text", "num_edit"}`: the customer edited a message of theirs.
+    #[serde(default)]
+    message_edit: Option<Value>,
     #[serde(default)]
     timestamp_ms: Option<i64>,
     #[serde(default)]
@@ -207,8 +211,8 @@ async fn inbound(State(state): State<Arc<AppState>>, Json(req): Json<Inbound>) -
         Some("bad") => Signing::Bad,
         Some(_) => return Err(bad("signing must be good, unsigned or bad")),
     };
-    let (event, mid, field) = match (req.message, req.postback, req.reaction) {
-        (Some(Value::Object(mut m)), None, None) => {
+    let (event, mid, field) = match (req.message, req.postback, req.reaction, req.message_edit) {
+        (Some(Value::Object(mut m)), None, None, None) => {
             let mid = match m.get("mid").and_then(Value::as_str) {
                 Some(mid) => mid.to_owned(),
                 None => format!("m_{}", token()),
@@ -217,15 +221,18 @@ async fn inbound(State(state): State<Arc<AppState>>, Json(req): Json<Inbound>) -
             host_attachments(&state, &mut m).map_err(|e| bad(&e))?;
             (json!({"message": m}), Some(mid), "messages")
         }
-        (None, Some(p @ Value::Object(_)), None) => {
+        (None, Some(p @ Value::Object(_)), None, None) => {
             (json!({"postback": p}), None, "messaging_postbacks")
         }
-        (None, None, Some(r @ Value::Object(_))) => {
+        (None, None, Some(r @ Value::Object(_)), None) => {
             (json!({"reaction": r}), None, "message_reactions")
+        }
+        (None, None, None, Some(e @ Value::Object(_))) => {
+            (json!({"message_edit": e}), None, "message_edits")
         }
         _ => {
             return Err(bad(
-                "give exactly one of message, postback and reaction, as an object",
+                "give exactly one of message, postback, reaction and message_edit, as an object",
             ));
         }
     };

@@ -46,6 +46,7 @@ pub fn inbound(id: &str, from: &str, text: &str) -> InboundMessage {
         reply_to: None,
         provider_at: now(),
         reaction_to: None,
+        revision_of: None,
         jobs_if_new: Vec::new(),
     }
 }

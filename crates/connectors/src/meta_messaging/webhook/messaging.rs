@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use crate::inbound::{
     DeliveryState, Forwarded, InboundContent, InboundEvent, InboundMedia, InboundMessage,
-    MediaKind, StatusEvent, WatermarkEvent,
+    MediaKind, StatusEvent, SystemNotice, WatermarkEvent,
 };
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -132,10 +132,18 @@ pub(super) fn read(account: &str, item: &Value, out: &mut Vec<InboundEvent>) {
         }
         let up_to = millis(seen.get("watermark")).unwrap_or(at);
         out.push(watermark(account, sender, DeliveryState::Read, up_to));
-    } else if item.get("message_edit").is_some() {
-        out.push(unparsed(
-            "message edit: not recorded by the messaging core yet",
-            item,
+    } else if let Some(edit) = item.get("message_edit") {
+        let Some(mid) = edit.get("mid").and_then(Value::as_str) else {
+            out.push(unparsed("message edit without `mid`", item));
+            return;
+        };
+        // Each edit is numbered: a redelivered edit keeps its id and is stored once.
+        let n = edit.get("num_edit").and_then(Value::as_u64).unwrap_or(0);
+        let body = edit.get("text").and_then(Value::as_str).map(str::to_owned);
+        out.push(customer.message(
+            format!("{mid}:edit:{n}"),
+            Some(mid.to_owned()),
+            InboundContent::System(SystemNotice::edited(body)),
         ));
     } else {
         out.push(unparsed(
@@ -225,9 +233,10 @@ fn message_event(
         return;
     };
     if message.get("is_deleted").and_then(Value::as_bool) == Some(true) {
-        out.push(unparsed(
-            "message deletion: not recorded by the messaging core yet",
-            item,
+        out.push(customer.message(
+            format!("{mid}:deleted"),
+            Some(mid.to_owned()),
+            InboundContent::System(SystemNotice::deleted()),
         ));
         return;
     }

@@ -2,7 +2,7 @@ use serde_json::json;
 use time::macros::datetime;
 
 use super::*;
-use crate::inbound::{DeliveryState, InboundContent, MediaKind};
+use crate::inbound::{DeliveryState, InboundContent, MediaKind, SystemNotice};
 
 const PAGE: &str = "1122334455";
 
@@ -140,7 +140,7 @@ fn watermarks_and_delivery_mids() {
 }
 
 #[test]
-fn echoes_edits_deletions_and_bad_items_are_logged_beside_good_ones() {
+fn edits_and_deletions_quote_their_message_and_bad_items_are_logged_beside_good_ones() {
     let events = parse_page(entry(json!([
         item(json!({"message": {"mid": "m_e", "is_echo": true, "app_id": 1, "text": "ours"}})),
         item(json!({"message_edit": {"mid": "m_1", "text": "fixed", "num_edit": 1}})),
@@ -149,10 +149,22 @@ fn echoes_edits_deletions_and_bad_items_are_logged_beside_good_ones() {
         item(json!({"message": {"mid": "m_ok", "text": "still here"}})),
     ])));
     assert_eq!(events.len(), 5);
-    assert!(
-        events[..4]
-            .iter()
-            .all(|e| matches!(e, InboundEvent::Unparsed { .. }))
+    assert!(matches!(events[0], InboundEvent::Unparsed { .. }));
+    assert!(matches!(events[3], InboundEvent::Unparsed { .. }));
+    // Edits and deletions quote the message they concern, with ids of their own.
+    let edit = message(&events[1]);
+    assert_eq!(edit.provider_message_id, "m_1:edit:1");
+    assert_eq!(edit.reply_to.as_deref(), Some("m_1"));
+    assert_eq!(
+        edit.content,
+        InboundContent::System(SystemNotice::edited(Some("fixed".into())))
+    );
+    let deletion = message(&events[2]);
+    assert_eq!(deletion.provider_message_id, "m_d:deleted");
+    assert_eq!(deletion.reply_to.as_deref(), Some("m_d"));
+    assert_eq!(
+        deletion.content,
+        InboundContent::System(SystemNotice::deleted())
     );
     assert_eq!(message(&events[4]).provider_message_id, "m_ok");
 }
