@@ -31,6 +31,7 @@ impl Core {
                 id: OrgId::new(),
                 name: name.clone(),
                 created_at: now,
+                settings: Default::default(),
             };
             let system = Principal::system(org.id);
             let mut setup = OrgSetup::default();

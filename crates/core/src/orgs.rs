@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use switchboard_domain::{Email, Name, OrgId, Scope, Secret, UserId};
-use switchboard_store::{ApiKey, Member, Org, User};
+use switchboard_store::{ApiKey, Member, Org, OrgSettings, User};
 
 use crate::{Core, CoreResult, CreatedApiKey, Principal, audit};
 
@@ -48,6 +48,29 @@ impl Core {
                 json!({ "before": before.name, "after": name }),
             );
             self.store.rename_org(p.org(), &name, &effects).await?;
+        }
+        Ok(self.store.get_org(p.org()).await?)
+    }
+
+    /// Changes the organization's settings; an audit entry records the change.
+    pub async fn update_org_settings(
+        &self,
+        p: &Principal,
+        settings: OrgSettings,
+    ) -> CoreResult<Org> {
+        p.require(Scope::OrgManage)?;
+        let before = self.store.get_org(p.org()).await?;
+        if before.settings != settings {
+            let effects = audit::effects(
+                p,
+                "org.settings_changed",
+                "org",
+                p.org(),
+                json!({ "link_sms_and_whatsapp": settings.link_sms_and_whatsapp }),
+            );
+            self.store
+                .update_org_settings(p.org(), &settings, &effects)
+                .await?;
         }
         Ok(self.store.get_org(p.org()).await?)
     }

@@ -17,6 +17,15 @@ pub struct OrgView {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
+    pub settings: OrgSettingsView,
+}
+
+/// What the organization chose.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgSettingsView {
+    /// A person's SMS and WhatsApp numbers (the same phone) are one contact. Off (the default),
+    /// SMS and WhatsApp keep separate contacts for one number.
+    pub link_sms_and_whatsapp: bool,
 }
 
 impl From<Org> for OrgView {
@@ -25,6 +34,9 @@ impl From<Org> for OrgView {
             id: o.id.0,
             name: o.name.as_str().to_owned(),
             created_at: o.created_at,
+            settings: OrgSettingsView {
+                link_sms_and_whatsapp: o.settings.link_sms_and_whatsapp,
+            },
         }
     }
 }

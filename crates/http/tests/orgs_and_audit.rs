@@ -30,6 +30,33 @@ both_backends! {
         app.assert_tenant_isolation().await;
     }
 
+    async fn settings_change_alone_with_an_audit_entry(app) {
+        let org = app.get("/v1/orgs/current").await.assert_status(200).clone();
+        assert_eq!(org["settings"], json!({ "link_sms_and_whatsapp": false }));
+        let res = app.patch_json("/v1/orgs/current",
+            json!({ "settings": { "link_sms_and_whatsapp": true } })).await;
+        let changed = res.assert_status(200).clone();
+        assert_eq!(changed["settings"]["link_sms_and_whatsapp"], true);
+        assert_eq!(changed["name"], "Acme", "the name is left as it was");
+        let unknown = app.patch_json("/v1/orgs/current", json!({ "settings": { "colour": "red" } })).await;
+        unknown.assert_problem(422, "validation_failed");
+        let empty = app.patch_json("/v1/orgs/current", json!({ "name": "Acme 2", "settings": {} })).await;
+        assert_eq!(empty.assert_status(200)["settings"]["link_sms_and_whatsapp"], true);
+
+        let audit = app.get("/v1/audit-log?action=org.settings_changed").await;
+        let entries = audit.assert_status(200)["data"].as_array().unwrap().clone();
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert_eq!(entries[0]["details"], json!({ "link_sms_and_whatsapp": true }));
+        let (_, reader) = app.create_api_key(json!({ "name": "r", "scopes": ["org:read"] })).await;
+        let res = app.call(Method::PATCH, "/v1/orgs/current").bearer(&reader)
+            .json(json!({ "settings": { "link_sms_and_whatsapp": false } })).send().await;
+        res.assert_problem(403, "insufficient_scope");
+        let other = app.other_org().await.clone();
+        let theirs = app.call(Method::GET, "/v1/orgs/current").bearer(&other.key).send().await;
+        assert_eq!(theirs.json["settings"]["link_sms_and_whatsapp"], false, "their own settings");
+        app.assert_tenant_isolation().await;
+    }
+
     async fn the_audit_log_filters_and_never_shows_secrets(app) {
         let (key, secret) = app.create_api_key(json!({ "name": "k" })).await;
         let key_id = key["id"].as_str().unwrap();

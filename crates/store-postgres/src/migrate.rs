@@ -42,6 +42,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_revisions",
         include_str!("../migrations/0010_revisions.sql"),
     ),
+    (
+        "0011_org_settings",
+        include_str!("../migrations/0011_org_settings.sql"),
+    ),
 ];
 
 /// PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN - 1).

@@ -13,7 +13,7 @@ use switchboard_domain::{
     ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, IdentityId, OrgId,
     Priority, Timestamp,
 };
-use switchboard_store::{Contact, Conversation, Event, Result, phone_of_address};
+use switchboard_store::{Contact, Conversation, Event, Result, other_phone_kind, phone_of_address};
 use uuid::Uuid;
 
 use crate::errors::{corrupt, db};
@@ -123,8 +123,9 @@ pub(crate) async fn parties(
     Ok(parties)
 }
 
-/// A new identity for `c`: on phone kinds it joins the contact with that phone, otherwise (or
-/// when there is none) a new contact is made. Returns (identity id, contact id).
+/// A new identity for `c`: on phone kinds it joins the contact with that phone (across SMS and
+/// WhatsApp only when the organization links them), otherwise (or when there is none) a new
+/// contact is made. Returns (identity id, contact id).
 async fn create_identity(
     conn: &mut PgConnection,
     org: OrgId,
@@ -135,35 +136,21 @@ async fn create_identity(
     events: &mut Vec<Event>,
 ) -> Result<(Uuid, Uuid)> {
     let phone = phone_of_address(kind, c.address);
+    let holder = match &phone {
+        Some(p) => phone_holder(conn, org, p.as_str(), kind).await?,
+        None => None,
+    };
     let mut contact = Contact::new(org, now);
-    contact.name = c.profile_name.map(str::to_owned);
-    contact.phone = phone.clone();
-    // The phone's contact if there is one; else ours, unless another transaction just made it.
-    let created: Option<Uuid> = sqlx::query_scalar(
-        "INSERT INTO contacts (id, org_id, name, phone, search_key, created_at, updated_at)
-         SELECT $1, $2, $3, $4, $6, $5, $5
-         WHERE $4::text IS NULL
-            OR NOT EXISTS (SELECT 1 FROM contacts WHERE org_id = $2 AND phone = $4)
-         ON CONFLICT DO NOTHING
-         RETURNING id",
-    )
-    .bind(contact.id.0)
-    .bind(org.0)
-    .bind(contact.name.as_deref())
-    .bind(phone.as_ref().map(|p| p.as_str()))
-    .bind(now)
-    .bind(crate::contact_rows::search_key(&contact))
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
-    let contact_id = match created {
-        Some(id) => id,
-        None => sqlx::query_scalar("SELECT id FROM contacts WHERE org_id = $1 AND phone = $2")
-            .bind(org.0)
-            .bind(phone.as_ref().map(|p| p.as_str()))
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db)?,
+    let (contact_id, created) = match holder {
+        Some((id, true)) => (id, None),
+        _ => {
+            // A holder it may not join keeps the phone (unique per organization): none here.
+            if holder.is_none() {
+                contact.phone = phone;
+            }
+            contact.name = c.profile_name.map(str::to_owned);
+            insert_contact(conn, &contact, now).await?
+        }
     };
 
     let identity: Option<Uuid> = sqlx::query_scalar(
@@ -203,6 +190,67 @@ async fn create_identity(
         .fetch_one(&mut *conn)
         .await
         .map_err(db)
+}
+
+/// The contact holding `phone`, and whether a new identity of `kind` may join it: always when
+/// the organization links SMS and WhatsApp, else only if it has no identity on the other kind.
+async fn phone_holder(
+    conn: &mut PgConnection,
+    org: OrgId,
+    phone: &str,
+    kind: ChannelKind,
+) -> Result<Option<(Uuid, bool)>> {
+    let other = other_phone_kind(kind).map_or("", |k| k.as_str());
+    sqlx::query_as(
+        "SELECT c.id, o.link_sms_and_whatsapp OR NOT EXISTS (
+                 SELECT 1 FROM identities i JOIN channels ch ON ch.id = i.channel_id
+                 WHERE i.contact_id = c.id AND ch.kind = $3)
+         FROM contacts c JOIN orgs o ON o.id = c.org_id
+         WHERE c.org_id = $1 AND c.phone = $2",
+    )
+    .bind(org.0)
+    .bind(phone)
+    .bind(other)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)
+}
+
+/// Inserts `contact` unless another transaction just made the contact of its phone: returns the
+/// contact's id and, when this call made it, that id again.
+async fn insert_contact(
+    conn: &mut PgConnection,
+    contact: &Contact,
+    now: Timestamp,
+) -> Result<(Uuid, Option<Uuid>)> {
+    let phone = contact.phone.as_ref().map(|p| p.as_str());
+    let created: Option<Uuid> = sqlx::query_scalar(
+        "INSERT INTO contacts (id, org_id, name, phone, search_key, created_at, updated_at)
+         SELECT $1, $2, $3, $4, $6, $5, $5
+         WHERE $4::text IS NULL
+            OR NOT EXISTS (SELECT 1 FROM contacts WHERE org_id = $2 AND phone = $4)
+         ON CONFLICT DO NOTHING
+         RETURNING id",
+    )
+    .bind(contact.id.0)
+    .bind(contact.org_id.0)
+    .bind(contact.name.as_deref())
+    .bind(phone)
+    .bind(now)
+    .bind(crate::contact_rows::search_key(contact))
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    let id = match created {
+        Some(id) => id,
+        None => sqlx::query_scalar("SELECT id FROM contacts WHERE org_id = $1 AND phone = $2")
+            .bind(contact.org_id.0)
+            .bind(phone)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?,
+    };
+    Ok((id, created))
 }
 
 /// The identity's conversation, made now (open) unless a concurrent batch just made it; locked

@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::json;
-use support::{channel, inbound, org};
+use support::{channel, inbound, linked_org, org};
 use switchboard_domain::{
     ChannelKind, ChannelStatus, ContactId, ConversationStatus, MessageId, MessageStatus, Sender,
     now,
@@ -89,7 +89,7 @@ async fn a_webhook_then_a_reply_then_its_statuses() {
     let Some((store, _schema)) = testing::fresh_store().await else {
         return;
     };
-    let o = org(&store).await;
+    let o = linked_org(&store).await;
     let wa = channel(o, ChannelKind::Whatsapp, "WA", "3003");
     store.create_channel(&wa, &Effects::none()).await.unwrap();
 

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{channel, inbound, org};
+use support::{channel, inbound, linked_org, org};
 use switchboard_domain::ChannelKind;
 use switchboard_store::{
     ChannelStore, ContactStore, Effects, EventFilter, EventStore, InboundMessage, IngestBatch,
@@ -176,7 +176,7 @@ async fn concurrent_deliveries_make_each_row_once() {
     let Some((store, _schema)) = testing::fresh_store().await else {
         return;
     };
-    let o = org(&store).await;
+    let o = linked_org(&store).await;
     let wa = channel(o, ChannelKind::Whatsapp, "WA", "5005");
     let sms = channel(o, ChannelKind::Sms, "SMS", "+15550002");
     store.create_channel(&wa, &Effects::none()).await.unwrap();

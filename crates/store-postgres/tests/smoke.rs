@@ -30,6 +30,7 @@ async fn creates_an_org_and_drops_its_schema() {
         id: OrgId::new(),
         name: Name::parse("Acme").unwrap(),
         created_at: now(),
+        settings: Default::default(),
     };
     store.create_org(&org, &Effects::none()).await.unwrap();
     assert_eq!(store.get_org(org.id).await.unwrap(), org);
@@ -38,6 +39,7 @@ async fn creates_an_org_and_drops_its_schema() {
         id: OrgId::new(),
         name: Name::parse("ACME").unwrap(),
         created_at: now(),
+        settings: Default::default(),
     };
     let err = store.create_org(&twin, &Effects::none()).await.unwrap_err();
     assert!(

@@ -1,11 +1,11 @@
 //! Identities: a contact's address on each channel, listed by contact, and resolved inside
 //! ingest and outbound acceptance: the identity of (channel, address) is found, or created with
 //! its contact. On kinds whose addresses are phone numbers a new identity joins the contact that
-//! already has that phone.
+//! already has that phone, across SMS and WhatsApp only when the organization links them.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use switchboard_domain::{ChannelId, ChannelKind, ContactId, IdentityId, OrgId, Timestamp};
-use switchboard_store::{Contact, Identity, Result, phone_of_address};
+use switchboard_store::{Contact, Identity, Result, other_phone_kind, phone_of_address};
 
 use crate::codec::{get_ts, get_uuid, ms};
 use crate::contacts;
@@ -15,9 +15,14 @@ use crate::error::DbResult;
 pub(crate) const IDENTITY_BY_ADDRESS: &str = "SELECT id, contact_id, profile_name FROM identities
                                               WHERE channel_id = ?1 AND address = ?2";
 
-/// The contact a new phone identity joins.
-pub(crate) const CONTACT_BY_PHONE: &str =
-    "SELECT id FROM contacts WHERE org_id = ?1 AND phone = ?2";
+/// The contact that has a phone, and whether a new identity of a phone kind may join it: always
+/// when the organization links SMS and WhatsApp, else only if it has no identity on the other
+/// kind (?3).
+pub(crate) const CONTACT_BY_PHONE: &str = "SELECT c.id, o.link_sms_and_whatsapp OR NOT EXISTS (
+         SELECT 1 FROM identities i JOIN channels ch ON ch.id = i.channel_id
+         WHERE i.contact_id = c.id AND ch.kind = ?3)
+     FROM contacts c JOIN orgs o ON o.id = c.org_id
+     WHERE c.org_id = ?1 AND c.phone = ?2";
 
 /// Who an address on a channel is.
 pub(crate) struct Resolved {
@@ -72,15 +77,23 @@ pub(crate) fn resolve(conn: &Connection, q: &Lookup<'_>) -> Result<Resolved> {
     }
 
     let phone = phone_of_address(q.kind, q.address);
-    let existing = match &phone {
+    let other = other_phone_kind(q.kind).map_or("", |k| k.as_str());
+    let holder = match &phone {
         Some(p) => conn
             .prepare_cached(CONTACT_BY_PHONE)
             .db()?
-            .query_row(params![q.org.0.as_bytes(), p.as_str()], |r| get_uuid(r, 0))
+            .query_row(params![q.org.0.as_bytes(), p.as_str(), other], |r| {
+                Ok((ContactId(get_uuid(r, 0)?), r.get::<_, bool>(1)?))
+            })
             .optional()
-            .db()?
-            .map(ContactId),
+            .db()?,
         None => None,
+    };
+    let (existing, phone) = match holder {
+        Some((id, true)) => (Some(id), phone),
+        // The phone stays with its contact (it is unique per organization); this one has none.
+        Some((_, false)) => (None, None),
+        None => (None, phone),
     };
     let (contact, new_contact) = match existing {
         Some(id) => {

@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_revisions",
         include_str!("../migrations/0010_revisions.sql"),
     ),
+    (
+        11,
+        "0011_org_settings",
+        include_str!("../migrations/0011_org_settings.sql"),
+    ),
 ];
 
 /// Applies every pending migration; returns the names of those applied now.
@@ -115,7 +120,8 @@ mod tests {
                 "0007_webhooks",
                 "0008_consent",
                 "0009_send_notes",
-                "0010_revisions"
+                "0010_revisions",
+                "0011_org_settings"
             ]
         );
         assert!(
@@ -129,7 +135,7 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 4, 6, 7, 8, 9, 10]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
         // Numbers are handed out ahead of time, so a gap may stay open for a while; what matters
         // is that each version is its file's number and that they only increase.
         for pair in MIGRATIONS.windows(2) {

@@ -82,6 +82,7 @@ async fn run_child(path: String) {
                         id: OrgId::new(),
                         name: Name::parse(&format!("org {w}-{i}")).unwrap(),
                         created_at: switchboard_domain::now(),
+                        settings: Default::default(),
                     };
                     store.create_org(&org, &Effects::none()).await.unwrap();
                     format!("ACK org {}\n", org.id)

@@ -415,7 +415,8 @@ async fn migrate_alone_applies_each_migration_once() {
             "0007_webhooks",
             "0008_consent",
             "0009_send_notes",
-            "0010_revisions"
+            "0010_revisions",
+            "0011_org_settings"
         ]
     );
     assert!(

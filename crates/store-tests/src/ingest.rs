@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use switchboard_domain::{ChannelKind, Direction, MessageStatus};
-use switchboard_store::{Contact, Event, EventFilter, PageRequest, Store};
+use switchboard_store::{Contact, Event, EventFilter, OrgSettings, PageRequest, Store};
 
 use crate::fixtures::{
     all_events, batch, contact, e164, events_of, inbound, ingest_one, messages_of, new_channel,
@@ -176,6 +176,31 @@ pub async fn identity_joins_the_contact_with_the_same_phone(s: Arc<dyn Store>) {
 
     let via_wa = ingest_one(&*s, o.id, wa.id, inbound(&number, "hi on WhatsApp")).await;
     assert_eq!(via_wa.contact_id, known.id, "WhatsApp digits match +digits");
+    // By default SMS and WhatsApp keep separate contacts: the phone stays with the first.
+    let apart = ingest_one(
+        &*s,
+        o.id,
+        sms.id,
+        inbound(&format!("+{number}"), "hi by SMS"),
+    )
+    .await;
+    assert_ne!(
+        apart.contact_id, known.id,
+        "not linked unless the org says so"
+    );
+    let other = s.get_contact(o.id, apart.contact_id).await.expect("made");
+    assert_eq!(other.phone, None, "the phone is the first contact's");
+    assert_eq!(events_of(&*s, o.id, "contact.created").await.len(), 1);
+
+    // Linked: a new SMS identity joins the contact with the phone.
+    let linked = OrgSettings {
+        link_sms_and_whatsapp: true,
+    };
+    s.update_org_settings(o.id, &linked, &none())
+        .await
+        .expect("settings");
+    assert_eq!(s.get_org(o.id).await.expect("org").settings, linked);
+    let sms = new_channel(&*s, o.id, ChannelKind::Sms).await;
     let via_sms = ingest_one(
         &*s,
         o.id,
@@ -195,9 +220,10 @@ pub async fn identity_joins_the_contact_with_the_same_phone(s: Arc<dyn Store>) {
         vec![via_wa.identity_id, via_sms.identity_id],
         "ascending by id"
     );
-    assert!(
-        events_of(&*s, o.id, "contact.created").await.is_empty(),
-        "no contact made"
+    assert_eq!(
+        events_of(&*s, o.id, "contact.created").await.len(),
+        1,
+        "no contact made but the one kept apart"
     );
 
     // A chat id that happens to be digits is not a phone: a new contact, with no phone.
@@ -208,7 +234,7 @@ pub async fn identity_joins_the_contact_with_the_same_phone(s: Arc<dyn Store>) {
         .await
         .expect("new contact");
     assert_eq!(made.phone, None);
-    assert_eq!(events_of(&*s, o.id, "contact.created").await.len(), 1);
+    assert_eq!(events_of(&*s, o.id, "contact.created").await.len(), 2);
 
     // A new WhatsApp number makes a contact with that phone; SMS then joins it.
     let fresh = wa_number();

@@ -100,6 +100,7 @@ macro_rules! conformance_suite {
             }
             orgs {
                 org_create_get_rename,
+                org_settings_start_off_and_change_alone,
                 org_unknown_is_not_found,
                 org_names_are_unique_case_insensitively,
                 names_compare_case_insensitively_beyond_ascii,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use switchboard_domain::OrgId;
-use switchboard_store::{Org, PageRequest, Store};
+use switchboard_store::{Org, OrgSettings, PageRequest, Store};
 
 use crate::fixtures::{assert_conflict, assert_not_found, name, new_org, none, org};
 
@@ -35,6 +35,44 @@ pub async fn org_create_get_rename(s: Arc<dyn Store>) {
     assert_eq!(
         s.get_org(o.id).await.expect("get").name.as_str(),
         "RENAMED org"
+    );
+}
+
+pub async fn org_settings_start_off_and_change_alone(s: Arc<dyn Store>) {
+    let o = new_org(&*s).await;
+    assert_eq!(o.settings, OrgSettings::default());
+    assert!(
+        !s.get_org(o.id)
+            .await
+            .expect("org")
+            .settings
+            .link_sms_and_whatsapp
+    );
+    let other = new_org(&*s).await;
+
+    let on = OrgSettings {
+        link_sms_and_whatsapp: true,
+    };
+    s.update_org_settings(o.id, &on, &none())
+        .await
+        .expect("settings");
+    let got = s.get_org(o.id).await.expect("org");
+    assert_eq!(
+        got,
+        Org {
+            settings: on,
+            ..o.clone()
+        },
+        "only the settings changed"
+    );
+    assert_eq!(
+        s.get_org(other.id).await.expect("other").settings,
+        OrgSettings::default(),
+        "another organization keeps its own"
+    );
+    assert_not_found(
+        s.update_org_settings(OrgId::new(), &on, &none()).await,
+        "unknown org",
     );
 }
 

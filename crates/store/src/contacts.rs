@@ -164,6 +164,17 @@ pub fn phone_of_address(kind: ChannelKind, address: &str) -> Option<E164> {
     }
 }
 
+/// The other kind whose addresses are the same phone numbers (SMS for WhatsApp and back): a
+/// contact that has an identity on it is joined by a new phone identity only when the
+/// organization links the two ([`crate::OrgSettings::link_sms_and_whatsapp`]).
+pub fn other_phone_kind(kind: ChannelKind) -> Option<ChannelKind> {
+    match kind {
+        ChannelKind::Whatsapp => Some(ChannelKind::Sms),
+        ChannelKind::Sms => Some(ChannelKind::Whatsapp),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,7 +33,8 @@ pub use audit::{Actor, AuditEntry, AuditFilter, AuditStore};
 pub use channels::{Channel, ChannelDraft, ChannelFilter, ChannelStore};
 pub use consent::{Consent, ConsentStore, merge_consents};
 pub use contacts::{
-    Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Identity, phone_of_address,
+    Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Identity, other_phone_kind,
+    phone_of_address,
 };
 pub use conversations::{
     Conversation, ConversationChange, ConversationEvent, ConversationFilter, ConversationStore,
@@ -53,7 +54,7 @@ pub use messages::{
     MessageError, MessageStore, OutboundRequest, Reaction, Revision, StatusReport, StoredInbound,
     watermark_moves,
 };
-pub use orgs::{Org, OrgSetup, OrgStore};
+pub use orgs::{Org, OrgSettings, OrgSetup, OrgStore};
 pub use page::{Page, PageRequest};
 pub use search::{MessageSearch, QueryError, SearchQuery, SearchStore};
 pub use sessions::{Session, SessionStore};

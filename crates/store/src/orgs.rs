@@ -10,6 +10,18 @@ pub struct Org {
     /// Unique across the installation, compared case-insensitively (`Conflict { what: "org_name" }`).
     pub name: Name,
     pub created_at: Timestamp,
+    pub settings: OrgSettings,
+}
+
+/// What an organization chose about how Switchboard treats its data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrgSettings {
+    /// A person's SMS number and WhatsApp number (the same phone) are one contact: a new
+    /// identity on one of those kinds joins the contact that has the phone even when that
+    /// contact already has an identity on the other kind. Off (the default), the two kinds keep
+    /// separate contacts; a contact with no identity on the other kind (imported, say) is
+    /// joined either way.
+    pub link_sms_and_whatsapp: bool,
 }
 
 /// What a new organization starts with, written in the same transaction as the organization, so
@@ -39,4 +51,10 @@ pub trait OrgStore: Send + Sync {
     /// Operators only (CLI): every organization, ascending by id.
     async fn list_orgs(&self, page: PageRequest) -> Result<Page<Org>>;
     async fn rename_org(&self, id: OrgId, name: &Name, effects: &Effects) -> Result<()>;
+    async fn update_org_settings(
+        &self,
+        id: OrgId,
+        settings: &OrgSettings,
+        effects: &Effects,
+    ) -> Result<()>;
 }

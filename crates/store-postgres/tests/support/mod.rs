@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use switchboard_domain::{ChannelId, ChannelKind, ChannelStatus, Name, OrgId, now};
-use switchboard_store::{Channel, Effects, InboundMessage, Org, OrgStore};
+use switchboard_store::{Channel, Effects, InboundMessage, Org, OrgSettings, OrgStore};
 use switchboard_store_postgres::PgStore;
 
 pub async fn org(store: &PgStore) -> OrgId {
@@ -10,9 +10,24 @@ pub async fn org(store: &PgStore) -> OrgId {
         id: OrgId::new(),
         name: Name::parse(&format!("Org {}", uuid::Uuid::now_v7().simple())).unwrap(),
         created_at: now(),
+        settings: Default::default(),
     };
     store.create_org(&org, &Effects::none()).await.unwrap();
     org.id
+}
+
+/// An organization whose SMS and WhatsApp identities of one phone share a contact.
+#[allow(dead_code, reason = "not every test binary links the kinds")]
+pub async fn linked_org(store: &PgStore) -> OrgId {
+    let org = org(store).await;
+    let linked = OrgSettings {
+        link_sms_and_whatsapp: true,
+    };
+    store
+        .update_org_settings(org, &linked, &Effects::none())
+        .await
+        .unwrap();
+    org
 }
 
 pub fn channel(org: OrgId, kind: ChannelKind, name: &str, account: &str) -> Channel {

@@ -17,5 +17,6 @@ pub fn org(name: &str) -> Org {
         id: OrgId::new(),
         name: Name::parse(name).unwrap(),
         created_at: switchboard_domain::now(),
+        settings: Default::default(),
     }
 }
