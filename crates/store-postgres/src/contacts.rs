@@ -4,7 +4,7 @@
 //! order) and again in `contact_tags` (for "carries all of these tags").
 
 use sqlx::PgConnection;
-use switchboard_domain::{ContactId, E164, Email, OrgId};
+use switchboard_domain::{ChannelId, ContactId, E164, Email, OrgId};
 use switchboard_store::{
     Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Effects, Identity, Page,
     PageRequest, Result, StoreError,
@@ -208,6 +208,26 @@ impl ContactStore for PgStore {
         }
         let woke = self.write_effects(&mut tx, effects).await?;
         self.commit(tx, woke).await
+    }
+
+    async fn contact_of_address(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        address: &str,
+    ) -> Result<ContactId> {
+        sqlx::query_scalar(
+            "SELECT contact_id FROM identities
+             WHERE channel_id = $1 AND address = $2 AND org_id = $3",
+        )
+        .bind(channel.0)
+        .bind(address)
+        .bind(org.0)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db)?
+        .map(ContactId)
+        .ok_or(StoreError::NotFound)
     }
 
     async fn list_identities(&self, org: OrgId, contact: ContactId) -> Result<Vec<Identity>> {

@@ -5,7 +5,7 @@
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use switchboard_domain::{ContactId, E164, Email, OrgId};
+use switchboard_domain::{ChannelId, ContactId, E164, Email, OrgId};
 use switchboard_store::{
     Contact, ContactFilter, ContactKey, ContactStore, ContactWrite, Effects, Event, Identity, Page,
     PageRequest, Result, StoreError,
@@ -312,6 +312,17 @@ impl ContactStore for SqliteStore {
 
     async fn list_identities(&self, org: OrgId, contact: ContactId) -> Result<Vec<Identity>> {
         self.read(move |conn| identities::of_contact(conn, org, contact))
+            .await
+    }
+
+    async fn contact_of_address(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        address: &str,
+    ) -> Result<ContactId> {
+        let address = address.to_owned();
+        self.read(move |conn| identities::contact_of(conn, org, channel, &address))
             .await
     }
 

@@ -134,6 +134,27 @@ pub(crate) fn resolve(conn: &Connection, q: &Lookup<'_>) -> Result<Resolved> {
     })
 }
 
+/// The contact of an address on a channel of an organization.
+pub(crate) const CONTACT_OF_ADDRESS: &str =
+    "SELECT contact_id FROM identities WHERE channel_id = ?1 AND address = ?2 AND org_id = ?3";
+
+/// The contact of an address on a channel of `org`.
+pub(crate) fn contact_of(
+    conn: &Connection,
+    org: OrgId,
+    channel: ChannelId,
+    address: &str,
+) -> Result<ContactId> {
+    conn.prepare_cached(CONTACT_OF_ADDRESS)
+        .db()?
+        .query_row(
+            params![channel.0.as_bytes(), address, org.0.as_bytes()],
+            |r| get_uuid(r, 0),
+        )
+        .db()
+        .map(ContactId)
+}
+
 fn identity_from_row(row: &Row<'_>) -> rusqlite::Result<Identity> {
     Ok(Identity {
         id: IdentityId(get_uuid(row, 0)?),

@@ -63,6 +63,11 @@ fn hot_paths_use_their_indexes() {
     assert_uses(&conn, identities::CONTACT_BY_PHONE, "contacts_org_phone");
     assert_uses(
         &conn,
+        identities::CONTACT_OF_ADDRESS,
+        "identities_channel_address",
+    );
+    assert_uses(
+        &conn,
         conversation_flow::CONVERSATION_OF_IDENTITY,
         "conversations_channel_identity",
     );

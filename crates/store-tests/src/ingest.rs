@@ -190,6 +190,19 @@ pub async fn identity_joins_the_contact_with_the_same_phone(s: Arc<dyn Store>) {
     );
     let other = s.get_contact(o.id, apart.contact_id).await.expect("made");
     assert_eq!(other.phone, None, "the phone is the first contact's");
+    let sms_address = format!("+{number}");
+    assert_eq!(
+        s.contact_of_address(o.id, sms.id, &sms_address)
+            .await
+            .expect("the sender's own contact"),
+        apart.contact_id
+    );
+    let elsewhere = new_org(&*s).await;
+    assert!(matches!(
+        s.contact_of_address(elsewhere.id, sms.id, &sms_address)
+            .await,
+        Err(switchboard_store::StoreError::NotFound)
+    ));
     assert_eq!(events_of(&*s, o.id, "contact.created").await.len(), 1);
 
     // Linked: a new SMS identity joins the contact with the phone.

@@ -109,6 +109,13 @@ pub trait ContactStore: Send + Sync {
     async fn delete_contact(&self, org: OrgId, id: ContactId, effects: &Effects) -> Result<()>;
     /// Ascending by id.
     async fn list_identities(&self, org: OrgId, contact: ContactId) -> Result<Vec<Identity>>;
+    /// The contact whose identity `address` is on `channel` (`NotFound` when there is none).
+    async fn contact_of_address(
+        &self,
+        org: OrgId,
+        channel: ChannelId,
+        address: &str,
+    ) -> Result<ContactId>;
     /// Every contact of `org` holding one of `keys` (each at most once, in no particular order):
     /// how a batch (a CSV import) finds its existing contacts in one read.
     async fn find_contacts(&self, org: OrgId, keys: &[ContactKey]) -> Result<Vec<Contact>>;

@@ -5,7 +5,7 @@
 //! finds the decision already recorded and changes nothing.
 
 use switchboard_domain::sms::keyword;
-use switchboard_store::{Channel, ContactKey, InboundMessage, StoreError, phone_of_address};
+use switchboard_store::{Channel, InboundMessage, StoreError, phone_of_address};
 
 use crate::{Core, CoreResult};
 
@@ -30,12 +30,14 @@ impl Core {
             else {
                 continue;
             };
-            let Some(phone) = phone_of_address(channel.kind, &m.from) else {
+            if phone_of_address(channel.kind, &m.from).is_none() {
                 continue;
-            };
+            }
+            // The sender's own contact (not the phone's holder: SMS and WhatsApp may be kept
+            // apart), found the same way for a redelivered webhook.
             let contact = match self
                 .store
-                .find_contact(channel.org_id, &ContactKey::Phone(phone))
+                .contact_of_address(channel.org_id, channel.id, &m.from)
                 .await
             {
                 Ok(c) => c,
@@ -46,14 +48,14 @@ impl Core {
             let changed = self
                 .record_channel_consent(
                     channel.org_id,
-                    contact.id,
+                    contact,
                     channel.kind,
                     opted_in,
                     KEYWORD_SOURCE,
                 )
                 .await?;
             if changed {
-                tracing::info!(channel_id = %channel.id, contact_id = %contact.id, opted_in, "keyword recorded in consent");
+                tracing::info!(channel_id = %channel.id, contact_id = %contact, opted_in, "keyword recorded in consent");
             }
         }
         Ok(())
