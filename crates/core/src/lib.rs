@@ -40,6 +40,7 @@ use switchboard_store::Store;
 use sealing::MasterKey;
 
 pub use api_keys::{CreatedApiKey, NewApiKey};
+pub use channels::integration::{CodeExample, Integration};
 pub use channels::{ChannelInfo, ChannelUpdate, ConnectionTest, NewChannel};
 pub use contacts::{ContactFields, ContactKeyInput, Upserted};
 pub use contacts::{ExportColumns, ImportReport, ImportRequest, OnDuplicate, RejectedRow};

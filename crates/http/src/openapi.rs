@@ -106,7 +106,7 @@ impl Modify for Security {
         api::api_keys::delete_api_key, api::api_keys::revoke_api_key, api::api_keys::rotate_api_key,
         api::audit::list_audit,
         api::channels::list_protocols, api::channels::list_channels,
-        api::channels::create_channel, api::channels::get_channel, api::channels::update_channel,
+        api::channels::create_channel, api::channels::get_channel, api::channels::channel_integration, api::channels::update_channel,
         api::channels::delete_channel, api::channels::publish_channel,
         api::channels::disable_channel, api::channels::enable_channel,
         api::channels::test_channel, api::channels::regenerate_webhook_secret,

@@ -5,6 +5,7 @@
 //! it was generated (the admin has to paste it at the provider).
 
 mod edit;
+pub mod integration;
 pub(crate) mod live;
 mod secrets;
 

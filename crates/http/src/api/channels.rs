@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/channels/{id}/disable", post(disable_channel))
         .route("/v1/channels/{id}/enable", post(enable_channel))
         .route("/v1/channels/{id}/test", post(test_channel))
+        .route("/v1/channels/{id}/integration", get(channel_integration))
         .route(
             "/v1/channels/{id}/regenerate-webhook-secret",
             post(regenerate_webhook_secret),
@@ -174,6 +175,52 @@ pub async fn get_channel(
 ) -> Result<JsonOut<ChannelView>, ApiError> {
     let info = s.core.get_channel(&p, id).await?;
     Ok(JsonOut(ChannelView::new(info, &public_base(&s, &headers))))
+}
+
+/// Ready-to-copy code for sending through a channel.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct IntegrationView {
+    pub channel_id: uuid::Uuid,
+    /// The address the examples send to.
+    pub base_url: String,
+    /// The example recipient, in the format the channel takes: replace it with a real one.
+    pub to: String,
+    pub examples: Vec<CodeExampleView>,
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct CodeExampleView {
+    /// `curl`, `python`, `javascript`, `go` or `php`.
+    pub language: String,
+    /// How to run the saved file; the key comes from `SWITCHBOARD_API_KEY`.
+    pub run: String,
+    pub code: String,
+}
+
+#[utoipa::path(get, path = "/v1/channels/{id}/integration", tag = "channels",
+    params(("id" = Uuid, Path)), responses((status = 200, body = IntegrationView), crate::openapi::Errors))]
+pub async fn channel_integration(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    headers: HeaderMap,
+    Path(id): Path<ChannelId>,
+) -> Result<JsonOut<IntegrationView>, ApiError> {
+    let base = public_base(&s, &headers);
+    let i = s.core.channel_integration(&p, id, &base).await?;
+    Ok(JsonOut(IntegrationView {
+        channel_id: i.channel_id.0,
+        base_url: i.base_url,
+        to: i.to.to_owned(),
+        examples: i
+            .examples
+            .into_iter()
+            .map(|e| CodeExampleView {
+                language: e.language.to_owned(),
+                run: e.run.to_owned(),
+                code: e.code,
+            })
+            .collect(),
+    }))
 }
 
 #[utoipa::path(patch, path = "/v1/channels/{id}", tag = "channels", request_body = UpdateChannelRequest,
