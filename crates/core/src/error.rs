@@ -124,6 +124,9 @@ fn window_text(w: &switchboard_domain::WindowClosed) -> String {
             "{closed}; a person may still answer with the tag `human_agent` until {}",
             fmt(until)
         ),
+        None if w.templates_allowed => {
+            format!("{closed}; send an approved template, or wait for the customer to write again")
+        }
         None => format!("{closed}; wait for the customer to write again"),
     }
 }

@@ -184,6 +184,9 @@ impl ApiError {
                         };
                         p.extra
                             .insert("window_closed_at".into(), json!(rfc(w.closed_at)));
+                        if w.templates_allowed {
+                            p.extra.insert("allowed_content".into(), json!("template"));
+                        }
                         if let Some(until) = rfc(w.human_agent_until) {
                             p.extra.insert("allowed_tag".into(), json!("human_agent"));
                             p.extra.insert("allowed_until".into(), json!(until));

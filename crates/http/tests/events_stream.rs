@@ -92,7 +92,9 @@ both_backends! {
         assert_eq!(data["id"], first_id.as_str());
 
         let sent = app
-            .post_json("/v1/messages", json!({"from": ch.id, "to": "447700900123", "content": {"type": "text", "body": "Hi"}}))
+            // A template: the customer has not written, so free-form text is outside the window.
+            .post_json("/v1/messages", json!({"from": ch.id, "to": "447700900123",
+                "content": {"type": "template", "name": "hello_world", "language": "en_US"}}))
             .await;
         let message_id = sent.assert_status(202)["messageId"].clone();
         let (_, data, passed) = all.next_of("message.created").await;

@@ -125,6 +125,8 @@ both_backends! {
 
     async fn media_ids_are_checked_when_the_message_is_sent(app) {
         let ch = app.whatsapp_channel().await;
+        // The customer wrote, so the files that pass their checks may go as free-form messages.
+        Sandbox::of(&app).await.customer_writes(&ch.phone_number_id, CUSTOMER, "Hi").await;
         let unknown = Uuid::now_v7().to_string();
         let p = send(&app, ch.id, json!({"type": "image", "media_id": unknown})).await;
         p.assert_problem(422, "unknown_media");

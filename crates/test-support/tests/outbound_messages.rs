@@ -129,10 +129,20 @@ both_backends! {
         send_text(&app, ch.id, CUSTOMER, "hi").await.assert_problem(409, "channel_disabled");
     }
 
-    async fn a_closed_window_fails_with_both_codes(app) {
+    async fn a_closed_window_is_refused_first_and_the_providers_refusal_fails_with_both_codes(app) {
         let ch = app.whatsapp_channel().await;
         let sb = Sandbox::of(&app).await;
-        let sent = send_text(&app, ch.id, CUSTOMER, "Hello out of the blue").await;
+        // The customer never wrote: refused before anything is queued; a template would go.
+        let refused = send_text(&app, ch.id, CUSTOMER, "Hello out of the blue").await;
+        let p = refused.assert_problem(422, "window_closed").clone();
+        assert_eq!(p["allowed_content"], "template", "{p}");
+        assert!(p["detail"].as_str().unwrap_or_default().contains("template"), "{p}");
+
+        // The provider can still refuse (its own count of the window): the message fails with
+        // Switchboard's code and Meta's.
+        sb.customer_writes(&ch.phone_number_id, CUSTOMER, "Hi").await;
+        sb.arm_fault(&ch.phone_number_id, 131047).await;
+        let sent = send_text(&app, ch.id, CUSTOMER, "Hello again").await;
         let id = sent.assert_status(202)["messageId"].as_str().expect("id").to_owned();
         app.run_pending_jobs().await;
         let m = app.get(&format!("/v1/messages/{id}")).await.assert_status(200).clone();

@@ -54,7 +54,7 @@ impl Core {
         let mut req = req;
         self.check_outbound_media(who, &channel, &mut req.content.content)
             .await?;
-        self.check_send_policy(&channel, &to, req.tag.as_deref())
+        self.check_send_policy(&channel, &to, req.tag.as_deref(), kind)
             .await?;
 
         let org = who.org();
@@ -93,21 +93,23 @@ impl Core {
         })
     }
 
-    /// The sending policies known so far (issue 7 grows them): Messenger's and Instagram's
-    /// customer-service window, with the caller's message tag, refused here with
-    /// `window_closed` before anything is queued. WhatsApp's window is still the provider's to
-    /// enforce (a closed one comes back as a failed message with code `window_closed`).
+    /// The sending policies known so far (issue 7 grows them): the customer-service window of
+    /// WhatsApp (templates always allowed), Messenger and Instagram (with the caller's message
+    /// tag), refused here with `window_closed` before anything is queued.
     async fn check_send_policy(
         &self,
         channel: &Channel,
         to: &Address,
         tag: Option<&str>,
+        kind: ContentKind,
     ) -> CoreResult<()> {
         let tag = tag
             .map(|t| MessageTag::for_kind(channel.kind, t))
             .transpose()
             .map_err(|e| CoreError::unprocessable("invalid_tag", "tag", e.to_string()))?;
-        if channel.kind.service_window().is_none() || channel.kind == ChannelKind::Whatsapp {
+        if channel.kind.service_window().is_none()
+            || (channel.kind == ChannelKind::Whatsapp && kind == ContentKind::Template)
+        {
             return Ok(());
         }
         let last = self

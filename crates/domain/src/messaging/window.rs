@@ -1,7 +1,9 @@
-//! The customer-service window of Messenger and Instagram (PRODUCT §8, PROVIDERS §2.1) as one
-//! pure decision, so the API refuses a send the provider would refuse, before it is queued:
-//! free-form replies within 24 hours of the customer's last message; after that only with a
-//! message tag, `human_agent` reaching 7 days (both platforms), Messenger's update tags any time.
+//! The customer-service window of WhatsApp, Messenger and Instagram (PRODUCT §8, PROVIDERS §2.1)
+//! as one pure decision, so the API refuses a send the provider would refuse, before it is
+//! queued: free-form replies within 24 hours of the customer's last message; after that, on
+//! WhatsApp only approved templates (the caller decides that before asking), on Messenger and
+//! Instagram only with a message tag, `human_agent` reaching 7 days (both platforms),
+//! Messenger's update tags any time.
 //!
 //! Issue 7 grows this into the policy engine (WhatsApp templates, opt-outs, tiers).
 
@@ -85,6 +87,8 @@ pub struct WindowClosed {
     pub closed_at: Option<Timestamp>,
     /// `human_agent`, until when, if the caller could send with that tag.
     pub human_agent_until: Option<Timestamp>,
+    /// A template may still be sent (WhatsApp).
+    pub templates_allowed: bool,
 }
 
 /// Decides a send on a channel of `kind` to a customer who last wrote at `last_inbound`.
@@ -94,9 +98,13 @@ pub fn check_window(
     now: Timestamp,
     tag: Option<MessageTag>,
 ) -> Result<WindowVerdict, WindowClosed> {
-    if !matches!(kind, ChannelKind::Messenger | ChannelKind::Instagram) {
+    if !matches!(
+        kind,
+        ChannelKind::Whatsapp | ChannelKind::Messenger | ChannelKind::Instagram
+    ) {
         return Ok(WindowVerdict::NoWindow);
     }
+    let whatsapp = kind == ChannelKind::Whatsapp;
     let closes = last_inbound.map(|t| t + SERVICE_WINDOW);
     let agent_closes = last_inbound.map(|t| t + HUMAN_AGENT_WINDOW);
     let before = |end: Option<Timestamp>| end.is_some_and(|end| now < end);
@@ -115,7 +123,9 @@ pub fn check_window(
         }),
         _ => Err(WindowClosed {
             closed_at: closes,
-            human_agent_until: agent_closes.filter(|_| before(agent_closes)),
+            // WhatsApp has no tags: past the window only templates go.
+            human_agent_until: agent_closes.filter(|_| !whatsapp && before(agent_closes)),
+            templates_allowed: whatsapp,
         }),
     }
 }
@@ -155,9 +165,30 @@ mod tests {
             never,
             WindowClosed {
                 closed_at: None,
-                human_agent_until: None
+                human_agent_until: None,
+                templates_allowed: false,
             }
         );
+    }
+
+    #[test]
+    fn whatsapp_closes_at_24_hours_with_templates_as_the_only_way_on() {
+        let wa = ChannelKind::Whatsapp;
+        let last_second = at(Duration::hours(24) - Duration::seconds(1));
+        assert!(matches!(
+            check_window(wa, Some(WROTE), last_second, None),
+            Ok(WindowVerdict::Open { .. })
+        ));
+        let closed = check_window(wa, Some(WROTE), at(Duration::hours(24)), None).unwrap_err();
+        assert_eq!(
+            closed,
+            WindowClosed {
+                closed_at: Some(at(Duration::hours(24))),
+                human_agent_until: None,
+                templates_allowed: true,
+            }
+        );
+        assert!(check_window(wa, None, WROTE, None).is_err(), "never wrote");
     }
 
     #[test]
