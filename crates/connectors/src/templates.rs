@@ -90,6 +90,8 @@ pub enum ComponentSpec {
         /// The sample's handle.
         example_handle: Option<String>,
     },
+    /// A location header: the place is given at send time.
+    LocationHeader,
     /// The body text and examples of its placeholders.
     Body {
         /// At most 1024 characters.
@@ -154,6 +156,13 @@ pub enum ButtonSpec {
     CopyCode {
         /// An example code.
         example: String,
+    },
+    /// The one-time password button of an authentication template.
+    Otp {
+        /// `COPY_CODE`, `ONE_TAP` or `ZERO_TAP`.
+        otp_type: &'static str,
+        /// The label, when not the provider's default.
+        text: Option<String>,
     },
 }
 

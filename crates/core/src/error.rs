@@ -105,6 +105,22 @@ pub enum CoreError {
     /// A download link whose signature is not this server's for this file and expiry.
     #[error("the media link is invalid")]
     MediaLinkInvalid,
+    /// A template breaking the platform's guidelines; every finding with its rule and place.
+    #[error("the template breaks {} guideline(s); see `errors`", .0.iter().filter(|f| f.severity == switchboard_domain::templates::Severity::Error).count())]
+    TemplateInvalid(Vec<switchboard_domain::templates::Finding>),
+    /// A send's or preview's parameters that do not fit the template; each with its place.
+    #[error("the parameters do not fit the template ({} problem(s)); see `errors`", .0.len())]
+    TemplateParameters(Vec<switchboard_domain::templates::FitProblem>),
+    /// A send of a template the provider has not approved (yet).
+    #[error("the template `{name}` ({language}) is {}, not approved", status.as_str())]
+    TemplateNotApproved {
+        name: String,
+        language: String,
+        status: switchboard_domain::templates::TemplateStatus,
+    },
+    /// The provider refused or could not take a template request.
+    #[error("the provider refused the template request: {message}")]
+    TemplateProvider { code: &'static str, message: String },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -168,6 +184,10 @@ impl CoreError {
             CoreError::UnknownMedia(_) => "unknown_media",
             CoreError::MediaLinkExpired => "media_link_expired",
             CoreError::MediaLinkInvalid => "media_link_invalid",
+            CoreError::TemplateInvalid(_) => "template_invalid",
+            CoreError::TemplateParameters(_) => "template_parameters_invalid",
+            CoreError::TemplateNotApproved { .. } => "template_not_approved",
+            CoreError::TemplateProvider { .. } => "template_provider_error",
             CoreError::Internal(_) => "internal",
         }
     }

@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod settings;
 pub mod stream;
 pub mod teams;
+pub mod templates;
 pub mod tokens;
 pub mod webhooks;
 
@@ -55,6 +56,7 @@ pub use principal::{KeyPrincipal, Origin, Principal, UserPrincipal};
 pub use sessions::{LoggedIn, Login};
 pub use settings::CoreSettings;
 pub use teams::{NewTeam, TeamUpdate};
+pub use templates::{CreatedTemplate, Synced};
 
 /// The use cases, sharing one store and the settings. Cheap to clone.
 #[derive(Clone)]

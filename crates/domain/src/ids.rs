@@ -128,3 +128,7 @@ uuid_id!(
     /// A customer's webhook endpoint: where an organization's events are delivered.
     WebhookEndpointId
 );
+uuid_id!(
+    /// A message template of one channel (name and language), as the organization knows it.
+    TemplateId
+);

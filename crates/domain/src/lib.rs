@@ -11,6 +11,7 @@ pub mod name;
 pub mod phone;
 pub mod secret;
 pub mod sms;
+pub mod templates;
 
 pub use access::{Role, Scope, ScopeParseError};
 pub use content::{Content, ContentError, ContentKind, OutboundContent};

@@ -227,6 +227,39 @@ impl ApiError {
                     CoreError::MediaLinkInvalid => {
                         problem(S::FORBIDDEN, code, "Media link invalid", detail)
                     }
+                    CoreError::TemplateInvalid(findings) => {
+                        let mut p =
+                            problem(S::UNPROCESSABLE_ENTITY, code, "Template invalid", detail);
+                        p.extra.insert("errors".into(), json!(findings));
+                        p
+                    }
+                    CoreError::TemplateParameters(problems) => {
+                        let mut p = problem(
+                            S::UNPROCESSABLE_ENTITY,
+                            code,
+                            "Template parameters invalid",
+                            detail,
+                        );
+                        p.extra.insert("errors".into(), json!(problems));
+                        p
+                    }
+                    CoreError::TemplateNotApproved { status, .. } => {
+                        let mut p = problem(
+                            S::UNPROCESSABLE_ENTITY,
+                            code,
+                            "Template not approved",
+                            detail,
+                        );
+                        p.extra
+                            .insert("template_status".into(), json!(status.as_str()));
+                        p
+                    }
+                    // The provider's answer, not ours: a gateway error, with its code kept.
+                    CoreError::TemplateProvider { code: provider, .. } => {
+                        let mut p = problem(S::BAD_GATEWAY, code, "Provider refused", detail);
+                        p.extra.insert("provider_code".into(), json!(provider));
+                        p
+                    }
                     CoreError::Internal(source) => {
                         tracing::error!(error = %chain(&*source), "internal error");
                         problem(

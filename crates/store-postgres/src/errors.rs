@@ -24,6 +24,7 @@ const UNIQUE_RULES: &[(&str, &str)] = &[
     ("conversation_identity", "conversation_identity"),
     ("provider_message_id", "provider_message_id"),
     ("media_message", "media_message"),
+    ("template_name", "template_name"),
 ];
 
 /// Maps any sqlx error. Use as `.map_err(db)`.

@@ -116,6 +116,7 @@ impl PgStore {
                 .await?;
         outcome.statuses_applied = applied;
         outcome.statuses_pending = pending;
+        crate::templates::apply_reviews(&mut tx, org, channel, &batch.events, now).await?;
         new_events.extend(batch.events.iter().cloned());
         // Listings order events by id: fresh ids in the order assembled here make that the order
         // of the changes, as on SQLite, which writes them one message at a time.

@@ -34,6 +34,7 @@ mod search;
 mod sessions;
 mod statuses;
 mod teams;
+mod templates;
 mod timeline;
 mod users;
 mod webhook_deliveries;

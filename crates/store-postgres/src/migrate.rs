@@ -46,6 +46,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_org_settings",
         include_str!("../migrations/0011_org_settings.sql"),
     ),
+    (
+        "0012_templates",
+        include_str!("../migrations/0012_templates.sql"),
+    ),
 ];
 
 /// PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN - 1).

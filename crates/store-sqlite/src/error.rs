@@ -42,6 +42,10 @@ const UNIQUE_RULES: &[(&str, &str)] = &[
         "provider_message_id",
     ),
     ("media.message_id", "media_message"),
+    (
+        "templates.channel_id, templates.name, templates.language",
+        "template_name",
+    ),
 ];
 
 /// `.db()` on any rusqlite result: the one place driver errors are translated.

@@ -97,6 +97,7 @@ pub(crate) fn ingest(
             }
         }
     }
+    crate::templates::apply_reviews(conn, org, channel, &batch.events, now)?;
     for e in events.iter().chain(&batch.events) {
         events::insert(conn, e)?;
     }

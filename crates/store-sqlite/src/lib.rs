@@ -35,6 +35,7 @@ mod recipients;
 mod search;
 mod sessions;
 mod teams;
+mod templates;
 mod users;
 mod webhook_deliveries;
 mod webhooks;

@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0011_org_settings",
         include_str!("../migrations/0011_org_settings.sql"),
     ),
+    (
+        12,
+        "0012_templates",
+        include_str!("../migrations/0012_templates.sql"),
+    ),
 ];
 
 /// Applies every pending migration; returns the names of those applied now.
@@ -121,7 +126,8 @@ mod tests {
                 "0008_consent",
                 "0009_send_notes",
                 "0010_revisions",
-                "0011_org_settings"
+                "0011_org_settings",
+                "0012_templates"
             ]
         );
         assert!(
@@ -135,7 +141,7 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12]);
         // Numbers are handed out ahead of time, so a gap may stay open for a while; what matters
         // is that each version is its file's number and that they only increase.
         for pair in MIGRATIONS.windows(2) {

@@ -416,7 +416,8 @@ async fn migrate_alone_applies_each_migration_once() {
             "0008_consent",
             "0009_send_notes",
             "0010_revisions",
-            "0011_org_settings"
+            "0011_org_settings",
+            "0012_templates"
         ]
     );
     assert!(

@@ -33,6 +33,7 @@ pub mod search;
 pub mod sessions;
 pub mod statuses;
 pub mod teams;
+pub mod templates;
 pub mod users;
 pub mod watermarks;
 pub mod webhooks;
@@ -133,6 +134,11 @@ macro_rules! conformance_suite {
             webhooks {
                 webhook_endpoint_round_trip_page_update_delete,
                 webhook_endpoints_are_invisible_to_other_orgs,
+            }
+            templates {
+                template_create_get_list_update_delete,
+                template_upsert_keeps_ids_of_known_names,
+                template_review_is_applied_with_its_ingest,
             }
             teams {
                 team_create_get_list_update_delete,

@@ -25,6 +25,7 @@ pub mod page;
 pub mod search;
 pub mod sessions;
 pub mod teams;
+pub mod templates;
 pub mod users;
 pub mod webhooks;
 
@@ -59,6 +60,7 @@ pub use page::{Page, PageRequest};
 pub use search::{MessageSearch, QueryError, SearchQuery, SearchStore};
 pub use sessions::{Session, SessionStore};
 pub use teams::{Team, TeamStore};
+pub use templates::{Template, TemplateFilter, TemplateStore};
 pub use users::{LoginThrottle, Member, Membership, User, UserStore};
 pub use webhooks::{
     DELIVER_KIND, DELIVERY_ATTEMPTS, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
@@ -88,6 +90,7 @@ pub trait Store:
     + ConsentStore
     + DispatchStore
     + MediaStore
+    + TemplateStore
     + Send
     + Sync
     + 'static

@@ -7,7 +7,7 @@
 
 mod read;
 
-use switchboard_domain::content::{ContentError, ContentKind, OutboundContent, Rule};
+use switchboard_domain::content::{Content, ContentError, ContentKind, OutboundContent, Rule};
 use switchboard_domain::messaging::window::{MessageTag, check_window};
 use switchboard_domain::{
     Address, ChannelId, ChannelKind, ChannelStatus, ConversationId, MessageId, MessageStatus,
@@ -56,6 +56,9 @@ impl Core {
             .await?;
         self.check_send_policy(&channel, &to, req.tag.as_deref(), kind)
             .await?;
+        if let Content::Template(t) = &req.content.content {
+            self.check_template_send(&channel, t).await?;
+        }
 
         let org = who.org();
         let id = MessageId::new();

@@ -19,7 +19,7 @@ mod location_contacts;
 mod reaction;
 mod summary;
 mod template;
-mod template_check;
+pub(crate) mod template_check;
 mod text_media;
 mod validate;
 

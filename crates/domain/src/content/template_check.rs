@@ -242,7 +242,7 @@ fn is_single_line(text: &str) -> bool {
 
 /// `en`, `fil`, `en_GB`, `zh_CN`, `es_419`...: 2–3 lowercase letters, then optionally `_` and
 /// 2–4 letters or digits.
-fn is_language_code(code: &str) -> bool {
+pub(crate) fn is_language_code(code: &str) -> bool {
     let (lang, region) = match code.split_once('_') {
         Some((l, r)) => (l, Some(r)),
         None => (code, None),

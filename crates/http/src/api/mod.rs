@@ -14,6 +14,7 @@ pub mod orgs;
 pub mod search;
 pub mod sessions;
 pub mod teams;
+pub mod templates;
 pub mod transcripts;
 pub mod users;
 pub mod webhook_deliveries;
@@ -45,6 +46,7 @@ pub fn authenticated() -> Router<AppState> {
         .merge(webhook_deliveries::router())
         .merge(events::router())
         .merge(media::router())
+        .merge(templates::router())
 }
 
 /// Routes open to anyone (signing in).

@@ -168,6 +168,28 @@ impl Event {
         )
     }
 
+    /// The verdict a `template.status` event reports; `None` for other events. Ingest applies it
+    /// to the stored template from the event, so the two never disagree.
+    pub fn template_review(&self) -> Option<TemplateReview> {
+        if self.kind != "template.status" {
+            return None;
+        }
+        let text = |key: &str| {
+            self.payload
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
+        Some(TemplateReview {
+            template_id: text("template_id")?,
+            name: text("name")?,
+            language: text("language")?,
+            status: text("status")?,
+            reason: text("reason"),
+            category: text("category"),
+        })
+    }
+
     /// `provider.webhook` (internal): the exact body a provider POSTed to a channel's hook, kept
     /// in the ingest's transaction so that meta-format endpoints receive it durably.
     pub fn provider_webhook(

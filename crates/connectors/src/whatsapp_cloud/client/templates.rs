@@ -175,6 +175,7 @@ fn component(c: &ComponentSpec) -> Value {
             }
             v
         }
+        ComponentSpec::LocationHeader => json!({"type": "HEADER", "format": "LOCATION"}),
         ComponentSpec::Body { text, example } => {
             let mut v = json!({"type": "BODY", "text": text});
             if let Some(e) = example {
@@ -215,6 +216,13 @@ fn button(b: &ButtonSpec) -> Value {
             json!({"type": "PHONE_NUMBER", "text": text, "phone_number": phone_number})
         }
         ButtonSpec::CopyCode { example } => json!({"type": "COPY_CODE", "example": example}),
+        ButtonSpec::Otp { otp_type, text } => {
+            let mut v = json!({"type": "OTP", "otp_type": otp_type});
+            if let Some(t) = text {
+                v["text"] = json!(t);
+            }
+            v
+        }
     }
 }
 
