@@ -115,7 +115,9 @@ both_backends! {
             .send().await;
         assert_eq!(p.assert_problem(403, "insufficient_scope")["scope"], "messages:send");
 
-        // The limited key does not see this channel's messages either.
+        // The limited key does not see this channel's messages either (the customer wrote, so
+        // the window is open).
+        Sandbox::of(&app).await.customer_writes(&ch.phone_number_id, CUSTOMER, "Hi").await;
         let sent = app.post_json("/v1/messages", body).await.assert_status(202).clone();
         let id = sent["messageId"].as_str().expect("id");
         app.call(reqwest::Method::GET, &format!("/v1/messages/{id}")).bearer(&limited)
