@@ -260,10 +260,10 @@ impl ChannelStore for SqliteStore {
             let after = page.after.map(|u| u.as_bytes().to_vec());
             // The allowed channels travel as one JSON array of hex ids, so the statement text
             // (and its cached plan) never changes with the list's length.
-            let only = filter.only.as_ref().map(|ids| {
-                let hex: Vec<String> = ids.iter().map(|id| id.0.simple().to_string()).collect();
-                json(&hex)
-            });
+            let only = filter
+                .only
+                .as_ref()
+                .map(|ids| crate::codec::channel_ids_json(ids));
             let rows = conn
                 .prepare_cached(&format!(
                     "SELECT {CHANNEL_COLUMNS} FROM channels

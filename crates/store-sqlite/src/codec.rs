@@ -26,6 +26,13 @@ pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
 }
 
+/// Channel ids as one JSON array of hex ids, matched in SQL with `json_each`: the statement text
+/// (and its cached plan) never changes with the list's length.
+pub(crate) fn channel_ids_json(ids: &[switchboard_domain::ChannelId]) -> String {
+    let hex: Vec<String> = ids.iter().map(|id| id.0.simple().to_string()).collect();
+    json(&hex)
+}
+
 fn bad(idx: usize, ty: Type, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(idx, ty, Box::new(e))
 }

@@ -166,10 +166,10 @@ fn list(
     page: PageRequest,
 ) -> Result<Page<Conversation>> {
     let after = page.after.map(|u| u.as_bytes().to_vec());
-    let only = f.only_channels.as_ref().map(|ids| {
-        let hex: Vec<String> = ids.iter().map(|id| id.0.simple().to_string()).collect();
-        json(&hex)
-    });
+    let only = f
+        .only_channels
+        .as_ref()
+        .map(|ids| crate::codec::channel_ids_json(ids));
     let rows = conn
         .prepare_cached(&LIST_CONVERSATIONS)
         .db()?

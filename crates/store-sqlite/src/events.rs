@@ -123,10 +123,10 @@ impl EventStore for SqliteStore {
             let after = page.after.map(|u| u.as_bytes().to_vec());
             // Lists travel as JSON arrays so that the statement (and its plan) stays the same.
             let kinds = (!filter.kinds.is_empty()).then(|| json(&filter.kinds));
-            let only = filter.only_channels.as_ref().map(|ids| {
-                let hex: Vec<String> = ids.iter().map(|id| id.0.simple().to_string()).collect();
-                json(&hex)
-            });
+            let only = filter
+                .only_channels
+                .as_ref()
+                .map(|ids| crate::codec::channel_ids_json(ids));
             let rows = conn
                 .prepare_cached(LIST_EVENTS)
                 .db()?

@@ -8,7 +8,6 @@ use switchboard_domain::OrgId;
 use switchboard_store::{Message, MessageSearch, Page, PageRequest, Result, SearchStore};
 
 use crate::SqliteStore;
-use crate::codec::json;
 use crate::error::DbResult;
 use crate::messages::{MESSAGE_COLUMNS, message_from_row};
 
@@ -39,10 +38,10 @@ fn search(
     s: &MessageSearch,
     page: PageRequest,
 ) -> Result<Page<Message>> {
-    let only = s.only_channels.as_ref().map(|ids| {
-        let hex: Vec<String> = ids.iter().map(|id| id.0.simple().to_string()).collect();
-        json(&hex)
-    });
+    let only = s
+        .only_channels
+        .as_ref()
+        .map(|ids| crate::codec::channel_ids_json(ids));
     let rows = conn
         .prepare_cached(&SEARCH)
         .db()?

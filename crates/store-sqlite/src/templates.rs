@@ -206,11 +206,11 @@ impl TemplateStore for SqliteStore {
         let filter = filter.clone();
         self.read(move |conn| {
             let after = page.after.map(|u| u.as_bytes().to_vec());
-            // The allowed channels travel as one JSON array of hex ids (see `list_channels`).
-            let only = filter.only.as_ref().map(|ids| {
-                let hex: Vec<String> = ids.iter().map(|id| id.0.simple().to_string()).collect();
-                json(&hex)
-            });
+            // The allowed channels travel as one JSON array of hex ids (see `codec::channel_ids_json`).
+            let only = filter
+                .only
+                .as_ref()
+                .map(|ids| crate::codec::channel_ids_json(ids));
             let rows = conn
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM templates

@@ -43,6 +43,14 @@ pub(super) struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
+    /// The problems of the config checker followed by those of the secrets checker: what every
+    /// protocol's `validate` answers.
+    pub fn joined(self, secrets: Fields<'_>) -> Vec<FieldError> {
+        let mut problems = self.problems;
+        problems.extend(secrets.problems);
+        problems
+    }
+
     /// Checks that `value` is an object whose keys are all in `known` and whose required fields
     /// are present and not null.
     pub fn new(prefix: &'static str, value: &'a Value, known: &[FieldInfo]) -> Self {

@@ -171,9 +171,7 @@ fn validate_messenger(config: &Value, secrets: &Value) -> Vec<FieldError> {
     let mut s = Fields::new("secrets", secrets, MESSENGER_SECRETS);
     s.string("page_access_token");
     s.string("app_secret");
-    let mut problems = c.problems;
-    problems.append(&mut s.problems);
-    problems
+    c.joined(s)
 }
 
 fn validate_instagram(config: &Value, secrets: &Value) -> Vec<FieldError> {
@@ -184,9 +182,7 @@ fn validate_instagram(config: &Value, secrets: &Value) -> Vec<FieldError> {
     let mut s = Fields::new("secrets", secrets, INSTAGRAM_SECRETS);
     s.string("access_token");
     s.string("app_secret");
-    let mut problems = c.problems;
-    problems.append(&mut s.problems);
-    problems
+    c.joined(s)
 }
 
 fn with_defaults(config: &Value) -> Value {

@@ -116,9 +116,7 @@ fn validate(config: &Value, secrets: &Value) -> Vec<FieldError> {
         is_token,
         "must look like 123456789:AAH... (the token @BotFather gave)",
     );
-    let mut problems = c.problems;
-    problems.append(&mut s.problems);
-    problems
+    c.joined(s)
 }
 
 fn with_defaults(config: &Value) -> Value {

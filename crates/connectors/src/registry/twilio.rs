@@ -180,9 +180,7 @@ fn validate(config: &Value, secrets: &Value) -> Vec<FieldError> {
     c.integer("messages_per_second", 1..=MAX_MESSAGES_PER_SECOND);
     let mut s = Fields::new("secrets", secrets, SECRETS);
     s.string("auth_token");
-    let mut problems = c.problems;
-    problems.append(&mut s.problems);
-    problems
+    c.joined(s)
 }
 
 fn with_defaults(config: &Value, rate: u64) -> Value {

@@ -196,9 +196,7 @@ fn validate_cloud(config: &Value, secrets: &Value) -> Vec<FieldError> {
     let mut s = Fields::new("secrets", secrets, CLOUD_SECRETS);
     s.string("access_token");
     s.string("app_secret");
-    let mut problems = c.problems;
-    problems.append(&mut s.problems);
-    problems
+    c.joined(s)
 }
 
 fn validate_bsp(config: &Value, secrets: &Value) -> Vec<FieldError> {
@@ -215,9 +213,7 @@ fn validate_bsp(config: &Value, secrets: &Value) -> Vec<FieldError> {
     let mut s = Fields::new("secrets", secrets, BSP_SECRETS);
     s.string("api_key");
     s.string("app_secret");
-    let mut problems = c.problems;
-    problems.append(&mut s.problems);
-    problems
+    c.joined(s)
 }
 
 /// Writes `value` at `key` unless the object already has a non-null value there.
